@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host;
+
+/// <summary>Makes sure MNIST is on disk (fetching it when missing), loads it and splits it per digit.</summary>
+public sealed partial class DataService
+{
+    private readonly DataOptions _options;
+    private readonly MnistFetcher _fetcher;
+    private readonly ILogger<DataService> _logger;
+
+    public DataService(IOptions<DataOptions> options, MnistFetcher fetcher, ILogger<DataService> logger)
+    {
+        _options = options.Value;
+        _fetcher = fetcher;
+        _logger = logger;
+    }
+
+    public async Task<DatasetSplit> LoadAsync(CancellationToken cancellationToken)
+    {
+        MnistDataset data;
+        if (!string.IsNullOrWhiteSpace(_options.File))
+        {
+            var path = Path.GetFullPath(_options.File);
+            data = MnistLoader.TryLoad(path)
+                ?? throw new DataUnavailableException(path, [$"Data:File '{path}' is neither an .npz file nor a folder holding MNIST"]);
+        }
+        else
+        {
+            var directory = Path.GetFullPath(_options.Directory);
+            await _fetcher.EnsureAsync(directory, cancellationToken).ConfigureAwait(false);
+            data = MnistLoader.TryLoad(directory)
+                ?? throw new DataUnavailableException(directory, ["the folder is incomplete after fetching"]);
+        }
+
+        LogLoaded(data.Source, data.Train.Count, data.Test.Count, data.Train.Rows, data.Train.Columns);
+        var split = DatasetSplit.Create(data, _options.ValidationFraction, _options.SplitSeed);
+        LogSplit("train", Total(split.Train), Counts(split.Train));
+        LogSplit("validation", Total(split.Validation), Counts(split.Validation));
+        LogSplit("test", Total(split.Test), Counts(split.Test));
+        return split;
+    }
+
+    private static int Total(IReadOnlyList<DigitSet> sets) => sets.Sum(s => s.Count);
+
+    private static string Counts(IReadOnlyList<DigitSet> sets) => string.Join(' ', sets.Select(s => $"{s.Digit}:{s.Count}"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded MNIST from {Source}: {TrainCount} training and {TestCount} test images of {Rows}x{Columns}")]
+    private partial void LogLoaded(string source, int trainCount, int testCount, int rows, int columns);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Split {Split}: {Count} images, per digit {PerDigit}")]
+    private partial void LogSplit(string split, int count, string perDigit);
+}
