@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,19 +9,28 @@ namespace Siamese.Host;
 /// Binds each product options class to its section, validated at start, and checks them all before the
 /// host starts so a bad value ends the program with one line naming the key instead of a stack trace.
 /// </summary>
-internal static class OptionsRegistration
+internal static partial class OptionsRegistration
 {
-    private sealed record Registered(Type OptionsType);
+    private sealed record Registered(Type OptionsType, string Section);
 
-    public static IServiceCollection AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)
+    /// <summary>Binds <typeparamref name="TOptions"/> to <paramref name="section"/> with DataAnnotations and, when given, a cross-field validator.</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section, bool dataAnnotations = true)
         where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-        services.AddSingleton(new Registered(typeof(TOptions)));
-        return services;
+        var builder = services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        if (dataAnnotations)
+        {
+            builder.ValidateDataAnnotations();
+        }
+
+        services.AddSingleton(new Registered(typeof(TOptions), section));
+        return builder;
     }
+
+    public static IServiceCollection AddValidator<TOptions, TValidator>(this IServiceCollection services)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions> =>
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
 
     /// <summary>Resolves every registered options value; throws <see cref="OptionsValidationException"/> with all failures.</summary>
     public static void ValidateAll(IServiceProvider services)
@@ -34,7 +44,12 @@ internal static class OptionsRegistration
             }
             catch (OptionsValidationException e)
             {
-                failures.AddRange(e.Failures.Select(Plain));
+                failures.AddRange(e.Failures.Select(f => Plain(registered.Section, f)));
+            }
+            catch (InvalidOperationException e)
+            {
+                // The binder could not convert a value (e.g. text where a number belongs); its message names the key.
+                failures.Add($"{registered.Section}: {e.GetBaseException().Message}");
             }
         }
 
@@ -44,13 +59,24 @@ internal static class OptionsRegistration
         }
     }
 
-    /// <summary>DataAnnotations wraps each message ("DataAnnotation validation failed for ... with the error: '...'."); keep the message, which names the key.</summary>
-    private static string Plain(string failure)
+    /// <summary>
+    /// DataAnnotations wraps each message ("DataAnnotation validation failed for 'T' members: 'M' with the error: '...'.").
+    /// Keep the message, prefixed with the key when it does not name one already.
+    /// </summary>
+    private static string Plain(string section, string failure)
     {
-        const string marker = "with the error: '";
-        int start = failure.IndexOf(marker, StringComparison.Ordinal);
-        return start < 0 || !failure.EndsWith("'.", StringComparison.Ordinal)
-            ? failure
-            : failure[(start + marker.Length)..^2];
+        var match = AnnotationFailure().Match(failure);
+        if (!match.Success)
+        {
+            return failure;
+        }
+
+        var message = match.Groups["message"].Value;
+        return message.StartsWith(section + ":", StringComparison.Ordinal)
+            ? message
+            : $"{section}:{match.Groups["member"].Value}: {message}";
     }
+
+    [GeneratedRegex("members: '(?<member>[^']*)' with the error: '(?<message>.*)'\\.$")]
+    private static partial Regex AnnotationFailure();
 }

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Siamese.Host;
+using Siamese.Model;
+using Siamese.Pipeline;
 using Siamese.Pipeline.Data;
 
 Log.Logger = new LoggerConfiguration()
@@ -15,12 +18,27 @@ try
     Directory.SetCurrentDirectory(home);
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = home });
     builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services));
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+    var configuration = builder.Configuration;
+    builder.Services.AddValidatedOptions<DataOptions>(configuration, DataOptions.SectionName);
+    builder.Services.AddValidator<DataOptions, DataOptionsValidator>();
+    builder.Services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.SectionName, dataAnnotations: false).ValidatePipelineOptions();
+    builder.Services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName);
+    builder.Services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName);
+    builder.Services.AddValidator<TrainingOptions, TrainingOptionsValidator>();
+    builder.Services.AddValidatedOptions<OutputOptions>(configuration, OutputOptions.SectionName);
+    builder.Services.AddValidator<OutputOptions, OutputOptionsValidator>();
+    builder.Services.AddValidatedOptions<EvaluationOptions>(configuration, EvaluationOptions.SectionName);
+    builder.Services.AddValidator<EvaluationOptions, EvaluationOptionsValidator>();
+
     builder.Services.AddSingleton<ExitCode>();
-    builder.Services.AddValidatedOptions<DataOptions, DataOptionsValidator>(builder.Configuration, DataOptions.SectionName);
+    builder.Services.AddSingleton<EffectiveConfiguration>();
     builder.Services.AddSingleton(services => new MnistFetcher(
         MnistFetcher.SourcesFrom(services.GetRequiredService<IOptions<DataOptions>>().Value),
-        services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MnistFetcher>>()));
+        services.GetRequiredService<ILogger<MnistFetcher>>()));
     builder.Services.AddSingleton<DataService>();
+    builder.Services.AddSingleton<TrainingRun>();
     builder.Services.AddHostedService<TrainingWorker>();
 
     using var host = builder.Build();

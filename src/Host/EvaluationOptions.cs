@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Siamese.Host;
+
+/// <summary>The <c>Evaluation</c> section: the fixed test pair set and the decision threshold.</summary>
+public sealed class EvaluationOptions
+{
+    public const string SectionName = "Evaluation";
+
+    /// <summary>Balanced pairs drawn from the MNIST test set (half same digit, half different).</summary>
+    [Range(2, 10_000_000, ErrorMessage = "Evaluation:TestPairs must be between {1} and {2}.")]
+    public int TestPairs { get; set; } = 10_000;
+
+    public int Seed { get; set; } = 2024;
+
+    /// <summary>Similarity at or above which a pair is called "same digit".</summary>
+    public double Threshold { get; set; } = 0.5;
+}
+
+public sealed class EvaluationOptionsValidator : IValidateOptions<EvaluationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EvaluationOptions options) =>
+        options.Threshold is > 0 and < 1
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Evaluation:Threshold must be between 0 and 1, exclusive (got {options.Threshold}).");
+}

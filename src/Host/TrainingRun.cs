@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Siamese.Model;
+using Siamese.Pipeline;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host;
+
+/// <summary>
+/// The trainer consumer with Keras <c>fit_generator</c> semantics: epochs of <c>StepsPerEpoch</c> batches from
+/// the training stream, then <c>ValidationSteps</c> fixed validation batches, a log line, a history row and an
+/// atomic checkpoint per epoch; at the end the weights, exports and the test evaluation.
+/// All tensor work happens on one dedicated thread, which blocks on the batch channel.
+/// </summary>
+public sealed partial class TrainingRun
+{
+    public const string WeightsName = "model.bin";
+    public const string ModelOptionsName = "model.json";
+
+    private readonly PipelineOptions _pipeline;
+    private readonly ModelOptions _model;
+    private readonly TrainingOptions _training;
+    private readonly EvaluationOptions _evaluation;
+    private readonly ILogger<TrainingRun> _logger;
+
+    public TrainingRun(
+        IOptions<PipelineOptions> pipeline,
+        IOptions<ModelOptions> model,
+        IOptions<TrainingOptions> training,
+        IOptions<EvaluationOptions> evaluation,
+        ILogger<TrainingRun> logger)
+    {
+        _pipeline = pipeline.Value;
+        _model = model.Value;
+        _training = training.Value;
+        _evaluation = evaluation.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Trains to the end, or until <paramref name="cancellationToken"/> fires (then a checkpoint of the exact position is written and <see cref="OperationCanceledException"/> is thrown).</summary>
+    public async Task<TrainingResult> RunAsync(DatasetSplit split, RunDirectory run, CancellationToken cancellationToken)
+    {
+        var resume = string.IsNullOrWhiteSpace(_training.ResumeFrom) ? null : Checkpoint.Resolve(_training.ResumeFrom);
+        var validation = await PairStream.TakeAsync(split.Validation, _pipeline, StreamSettings.Validation(_pipeline), _training.ValidationSteps, cancellationToken).ConfigureAwait(false);
+        var done = new TaskCompletionSource<TrainingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(Train(split, run, validation, resume, cancellationToken));
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            Name = "trainer",
+            IsBackground = true,
+        };
+        thread.Start();
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    private TrainingResult Train(DatasetSplit split, RunDirectory run, IReadOnlyList<PairBatch> validation, string? resume, CancellationToken cancellationToken)
+    {
+        int batchSize = _pipeline.BatchSize;
+        using var trainer = new SiameseTrainer(_model, new TrainerSettings
+        {
+            LearningRate = _training.LearningRate,
+            Rho = _training.Rho,
+            Epsilon = _training.Epsilon,
+            Seed = _training.Seed,
+            TorchThreads = _training.TorchThreads,
+            MaxBatch = Math.Max(batchSize, Evaluator.ChunkSize),
+        });
+
+        var state = resume is null ? Fresh() : Checkpoint.Restore(resume, trainer);
+        if (resume is not null)
+        {
+            LogResumed(resume, state.CompletedEpochs, state.StepInEpoch, state.BatchesConsumed);
+        }
+
+        var history = state.History.ToList();
+        long consumed = state.BatchesConsumed;
+        int epoch = state.CompletedEpochs;
+        int step = state.StepInEpoch;
+        double lossSum = state.EpochLossSum;
+        long correct = state.EpochCorrect;
+        long pairs = state.EpochPairs;
+        double priorSeconds = state.EpochSeconds;
+        var clock = Stopwatch.StartNew();
+        long waitTicks = 0;
+
+        CheckpointInfo Position() => new(epoch, step, consumed, lossSum, correct, pairs, priorSeconds + clock.Elapsed.TotalSeconds, history, _model, DateTimeOffset.UtcNow);
+
+        var stream = PairStream.Start(split.Train, _pipeline, StreamSettings.Training(_pipeline), consumed, cancellationToken);
+        try
+        {
+            for (; epoch < _training.Epochs; epoch++)
+            {
+                for (; step < _training.StepsPerEpoch; step++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    long waitStart = Stopwatch.GetTimestamp();
+                    var batch = Read(stream.Batches, cancellationToken);
+                    waitTicks += Stopwatch.GetTimestamp() - waitStart;
+                    StepResult result;
+                    try
+                    {
+                        int n = batch.Count;
+                        result = trainer.TrainStep(batch.Left.AsSpan(0, n * batch.ImageSize), batch.Right.AsSpan(0, n * batch.ImageSize), batch.Labels.AsSpan(0, n));
+                    }
+                    finally
+                    {
+                        stream.Pool.Return(batch);
+                    }
+
+                    consumed++;
+                    if (!double.IsFinite(result.Loss))
+                    {
+                        throw new NonFiniteLossException(epoch + 1, step + 1, result.Loss);
+                    }
+
+                    lossSum += result.Loss * result.Count;
+                    correct += result.Correct;
+                    pairs += result.Count;
+                }
+
+                var (valLoss, valAcc) = Validate(trainer, validation, cancellationToken);
+                double seconds = priorSeconds + clock.Elapsed.TotalSeconds;
+                var record = new EpochRecord(epoch + 1, lossSum / pairs, (double)correct / pairs, valLoss, valAcc, _training.LearningRate, seconds, pairs / seconds);
+                history.Add(record);
+                LogEpoch(record.Epoch, _training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, 100.0 * Stopwatch.GetElapsedTime(0, waitTicks).TotalSeconds / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
+
+                step = 0;
+                lossSum = 0;
+                correct = 0;
+                pairs = 0;
+                priorSeconds = 0;
+                waitTicks = 0;
+                clock.Restart();
+                var completed = Position() with { CompletedEpochs = epoch + 1, EpochSeconds = 0 };
+                Checkpoint.Save(run, completed, trainer);
+                WriteHistory(run, history);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Checkpoint.Save(run, Position(), trainer);
+            WriteHistory(run, history);
+            LogInterruptedSaved(run.CheckpointPath, epoch + 1, step);
+            throw;
+        }
+        finally
+        {
+            stream.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        trainer.SaveWeights(run.File(WeightsName));
+        run.WriteJson(ModelOptionsName, _model);
+        trainer.ExportPyTorch(run.File("model.pt"));
+        trainer.ExportSafetensors(run.File("model.safetensors"));
+        var evaluation = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale).Evaluate(split.Test);
+        run.WriteJson("evaluation.json", evaluation);
+        LogEvaluation(evaluation.Pairs, evaluation.Threshold, evaluation.Accuracy, evaluation.RocAuc);
+        return new TrainingResult(history, evaluation);
+    }
+
+    private CheckpointInfo Fresh() => new(0, 0, 0, 0, 0, 0, 0, [], _model, DateTimeOffset.UtcNow);
+
+    private static PairBatch Read(ChannelReader<PairBatch> reader, CancellationToken cancellationToken)
+    {
+        PairBatch? batch;
+        while (!reader.TryRead(out batch))
+        {
+            var ready = reader.WaitToReadAsync(cancellationToken);
+            if (!(ready.IsCompleted ? ready.Result : ready.AsTask().GetAwaiter().GetResult()))
+            {
+                throw new InvalidOperationException("The training stream ended unexpectedly.");
+            }
+        }
+
+        return batch;
+    }
+
+    private static (double Loss, double Accuracy) Validate(SiameseTrainer trainer, IReadOnlyList<PairBatch> batches, CancellationToken cancellationToken)
+    {
+        if (batches.Count == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        double loss = 0;
+        long correct = 0;
+        long count = 0;
+        foreach (var batch in batches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = batch.Count;
+            var result = trainer.Evaluate(batch.Left.AsSpan(0, n * batch.ImageSize), batch.Right.AsSpan(0, n * batch.ImageSize), batch.Labels.AsSpan(0, n));
+            loss += result.Loss * result.Count;
+            correct += result.Correct;
+            count += result.Count;
+        }
+
+        return (loss / count, (double)correct / count);
+    }
+
+    private static void WriteHistory(RunDirectory run, IReadOnlyList<EpochRecord> history)
+    {
+        run.WriteAllText("history.csv", EpochRecord.ToCsv(history));
+        run.WriteJson("history.json", history);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs} - loss: {Loss:F4} - acc: {Acc:F4} - val_loss: {ValLoss:F4} - val_acc: {ValAcc:F4} - {PairsPerSecond:F0} pairs/s - {Seconds:F2}s - trainer idle {IdlePercent:F1}%")]
+    private partial void LogEpoch(int epoch, int epochs, double loss, double acc, double valLoss, double valAcc, double pairsPerSecond, double seconds, double idlePercent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from {Checkpoint}: {CompletedEpochs} epochs done, step {Step} of the next, {Batches} batches consumed")]
+    private partial void LogResumed(string checkpoint, int completedEpochs, int step, long batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted in epoch {Epoch} after step {Step}; checkpoint saved to {Checkpoint}")]
+    private partial void LogInterruptedSaved(string checkpoint, int epoch, int step);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Test evaluation on {Pairs} balanced pairs: accuracy at {Threshold} = {Accuracy:F4}, ROC AUC = {RocAuc:F4}")]
+    private partial void LogEvaluation(int pairs, double threshold, double accuracy, double rocAuc);
+}
+
+public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult Evaluation);
+
+/// <summary>The loss became NaN or infinite: the run stops, keeping the last good epoch's checkpoint.</summary>
+public sealed class NonFiniteLossException(int epoch, int step, double loss)
+    : Exception($"Loss became {loss} in epoch {epoch}, step {step}; the last completed epoch's checkpoint is kept. Lower Training:LearningRate or check the data.");

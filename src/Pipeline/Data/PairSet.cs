@@ -1,0 +1,105 @@
+namespace Siamese.Pipeline.Data;
+
+/// <summary>
+/// A fixed, seeded, balanced set of image pairs drawn from one split, without augmentation: the first
+/// ceil(n/2) pairs are two distinct images of one digit (digit uniform, label 1), the rest are images of two
+/// different digits (the two digits uniform among distinct pairs, label 0). Pairs are stored as indices and
+/// rendered to rescaled floats on demand, so a large set costs little memory.
+/// </summary>
+public sealed class PairSet
+{
+    private readonly IReadOnlyList<DigitSet> _classes;
+    private readonly float _rescale;
+    private readonly int[] _leftClass;
+    private readonly int[] _leftIndex;
+    private readonly int[] _rightClass;
+    private readonly int[] _rightIndex;
+
+    private PairSet(IReadOnlyList<DigitSet> classes, float rescale, int count)
+    {
+        _classes = classes;
+        _rescale = rescale;
+        _leftClass = new int[count];
+        _leftIndex = new int[count];
+        _rightClass = new int[count];
+        _rightIndex = new int[count];
+        Labels = new float[count];
+    }
+
+    public int Count => Labels.Length;
+
+    public int ImageSize => _classes[0].ImageSize;
+
+    /// <summary>1 for a same-digit pair, 0 otherwise.</summary>
+    public float[] Labels { get; }
+
+    public int LeftDigit(int pair) => _classes[_leftClass[pair]].Digit;
+
+    public int RightDigit(int pair) => _classes[_rightClass[pair]].Digit;
+
+    public ReadOnlySpan<byte> LeftImage(int pair) => _classes[_leftClass[pair]].Image(_leftIndex[pair]);
+
+    public ReadOnlySpan<byte> RightImage(int pair) => _classes[_rightClass[pair]].Image(_rightIndex[pair]);
+
+    public static PairSet CreateBalanced(IReadOnlyList<DigitSet> classes, int count, int seed, float rescale)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
+        if (classes.Count < 2 || classes.Any(c => c.Count < 2))
+        {
+            throw new ArgumentException("A balanced pair set needs at least two classes with at least two images each.", nameof(classes));
+        }
+
+        var set = new PairSet(classes, rescale, count);
+        var random = new Random(seed);
+        int positives = (count + 1) / 2;
+        for (int i = 0; i < count; i++)
+        {
+            if (i < positives)
+            {
+                int c = random.Next(classes.Count);
+                int a = random.Next(classes[c].Count);
+                int b = random.Next(classes[c].Count - 1);
+                set.Set(i, c, a, c, b >= a ? b + 1 : b, 1f);
+            }
+            else
+            {
+                int c1 = random.Next(classes.Count);
+                int c2 = random.Next(classes.Count - 1);
+                c2 = c2 >= c1 ? c2 + 1 : c2;
+                set.Set(i, c1, random.Next(classes[c1].Count), c2, random.Next(classes[c2].Count), 0f);
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>Writes pairs <paramref name="start"/> .. start+count-1 as rescaled floats into the spans (count × ImageSize each).</summary>
+    public void Fill(int start, int count, Span<float> left, Span<float> right, Span<float> labels)
+    {
+        int size = ImageSize;
+        for (int i = 0; i < count; i++)
+        {
+            Render(LeftImage(start + i), left.Slice(i * size, size));
+            Render(RightImage(start + i), right.Slice(i * size, size));
+            labels[i] = Labels[start + i];
+        }
+    }
+
+    private void Render(ReadOnlySpan<byte> image, Span<float> output)
+    {
+        for (int p = 0; p < image.Length; p++)
+        {
+            output[p] = image[p] * _rescale;
+        }
+    }
+
+    private void Set(int pair, int leftClass, int leftIndex, int rightClass, int rightIndex, float label)
+    {
+        _leftClass[pair] = leftClass;
+        _leftIndex[pair] = leftIndex;
+        _rightClass[pair] = rightClass;
+        _rightIndex[pair] = rightIndex;
+        Labels[pair] = label;
+    }
+}

@@ -1,0 +1,62 @@
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Pipeline.Tests.Data;
+
+public sealed class PairSetTests
+{
+    private static IReadOnlyList<DigitSet> Classes(int classes, int perClass) =>
+        Enumerable.Range(0, classes)
+            .Select(d => new DigitSet(d, 1, 2, Enumerable.Range(0, perClass * 2).Select(i => (byte)((d * 10) + (i / 2))).ToArray()))
+            .ToArray();
+
+    [Fact]
+    public void CreateBalanced_HalfSameHalfDifferent_LabelsMatchDigits()
+    {
+        var set = PairSet.CreateBalanced(Classes(10, 5), 1000, 7, 1f);
+
+        Assert.Equal(500, set.Labels.Count(l => l == 1f));
+        for (int i = 0; i < set.Count; i++)
+        {
+            Assert.Equal(set.Labels[i] == 1f, set.LeftDigit(i) == set.RightDigit(i));
+            Assert.Equal(i < 500, set.Labels[i] == 1f);
+        }
+    }
+
+    [Fact]
+    public void CreateBalanced_SamePairs_UseTwoDistinctImages()
+    {
+        var set = PairSet.CreateBalanced(Classes(3, 2), 200, 1, 1f);
+
+        for (int i = 0; i < 100; i++)
+        {
+            Assert.NotEqual(set.LeftImage(i).ToArray(), set.RightImage(i).ToArray());
+        }
+    }
+
+    [Fact]
+    public void CreateBalanced_SameSeed_SamePairs()
+    {
+        var a = PairSet.CreateBalanced(Classes(10, 5), 300, 11, 1f);
+        var b = PairSet.CreateBalanced(Classes(10, 5), 300, 11, 1f);
+        var c = PairSet.CreateBalanced(Classes(10, 5), 300, 12, 1f);
+
+        var pa = Enumerable.Range(0, 300).Select(i => (a.LeftImage(i)[0], a.RightImage(i)[0])).ToArray();
+        Assert.Equal(pa, Enumerable.Range(0, 300).Select(i => (b.LeftImage(i)[0], b.RightImage(i)[0])));
+        Assert.NotEqual(pa, Enumerable.Range(0, 300).Select(i => (c.LeftImage(i)[0], c.RightImage(i)[0])));
+    }
+
+    [Fact]
+    public void Fill_RescalesPixelsAndCopiesLabels()
+    {
+        var set = PairSet.CreateBalanced(Classes(2, 3), 4, 3, 0.5f);
+        var left = new float[8];
+        var right = new float[8];
+        var labels = new float[4];
+
+        set.Fill(0, 4, left, right, labels);
+
+        Assert.Equal(set.LeftImage(3)[1] * 0.5f, left[7]);
+        Assert.Equal(set.RightImage(0)[0] * 0.5f, right[0]);
+        Assert.Equal(set.Labels, labels);
+    }
+}
