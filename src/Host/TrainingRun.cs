@@ -24,6 +24,7 @@ public sealed partial class TrainingRun
     private readonly TrainingOptions _training;
     private readonly EvaluationOptions _evaluation;
     private readonly ILogger<TrainingRun> _logger;
+    private readonly TrainingStreamFactory _streams;
 
     public TrainingRun(
         IOptions<PipelineOptions> pipeline,
@@ -31,12 +32,29 @@ public sealed partial class TrainingRun
         IOptions<TrainingOptions> training,
         IOptions<EvaluationOptions> evaluation,
         ILogger<TrainingRun> logger)
+        : this(pipeline, model, training, evaluation, logger, null)
+    {
+    }
+
+    /// <param name="streams">Where training batches come from; by default the producer → pairing pipeline over the training split.</param>
+    internal TrainingRun(
+        IOptions<PipelineOptions> pipeline,
+        IOptions<ModelOptions> model,
+        IOptions<TrainingOptions> training,
+        IOptions<EvaluationOptions> evaluation,
+        ILogger<TrainingRun> logger,
+        TrainingStreamFactory? streams)
     {
         _pipeline = pipeline.Value;
         _model = model.Value;
         _training = training.Value;
         _evaluation = evaluation.Value;
         _logger = logger;
+        _streams = streams ?? ((classes, skip, token) =>
+        {
+            var stream = PairStream.Start(classes, _pipeline, StreamSettings.Training(_pipeline), skip, token);
+            return new TrainingStream(stream.Batches, stream.Pool.Return, stream.DisposeAsync);
+        });
     }
 
     /// <summary>Trains to the end, or until <paramref name="cancellationToken"/> fires (then a checkpoint of the exact position is written and <see cref="OperationCanceledException"/> is thrown).</summary>
@@ -96,7 +114,7 @@ public sealed partial class TrainingRun
 
         CheckpointInfo Position() => new(epoch, step, consumed, lossSum, correct, pairs, priorSeconds + clock.Elapsed.TotalSeconds, history, _model, DateTimeOffset.UtcNow);
 
-        var stream = PairStream.Start(split.Train, _pipeline, StreamSettings.Training(_pipeline), consumed, cancellationToken);
+        var stream = _streams(split.Train, consumed, cancellationToken);
         try
         {
             for (; epoch < _training.Epochs; epoch++)
@@ -115,7 +133,7 @@ public sealed partial class TrainingRun
                     }
                     finally
                     {
-                        stream.Pool.Return(batch);
+                        stream.Return(batch);
                     }
 
                     consumed++;
@@ -156,7 +174,7 @@ public sealed partial class TrainingRun
         }
         finally
         {
-            stream.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            stream.Stop().AsTask().GetAwaiter().GetResult();
         }
 
         trainer.SaveWeights(run.File(WeightsName));
@@ -227,6 +245,12 @@ public sealed partial class TrainingRun
     [LoggerMessage(Level = LogLevel.Information, Message = "Test evaluation on {Pairs} balanced pairs: accuracy at {Threshold} = {Accuracy:F4}, ROC AUC = {RocAuc:F4}")]
     private partial void LogEvaluation(int pairs, double threshold, double accuracy, double rocAuc);
 }
+
+/// <summary>A running source of training batches, positioned at the batch index it was started with.</summary>
+internal sealed record TrainingStream(ChannelReader<PairBatch> Batches, Action<PairBatch> Return, Func<ValueTask> Stop);
+
+/// <summary>Starts a <see cref="TrainingStream"/> over the training classes that skips the first <c>skipBatches</c> batches.</summary>
+internal delegate TrainingStream TrainingStreamFactory(IReadOnlyList<DigitSet> classes, long skipBatches, CancellationToken cancellationToken);
 
 public sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult Evaluation);
 

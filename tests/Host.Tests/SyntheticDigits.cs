@@ -1,0 +1,99 @@
+using System.Threading.Channels;
+using Siamese.Pipeline;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host.Tests;
+
+/// <summary>Small learnable 28×28 "digits": class d lights a bar at row 2d, plus seeded noise.</summary>
+internal static class SyntheticDigits
+{
+    public const int Side = 28;
+
+    public static IReadOnlyList<DigitSet> Classes(int perClass, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, 10).Select(d =>
+        {
+            var pixels = new byte[perClass * Side * Side];
+            for (int i = 0; i < perClass; i++)
+            {
+                var image = pixels.AsSpan(i * Side * Side, Side * Side);
+                for (int p = 0; p < image.Length; p++)
+                {
+                    image[p] = (byte)random.Next(40);
+                }
+
+                int row = (2 * d) + 3 + random.Next(2);
+                image.Slice(row * Side, Side).Fill(255);
+            }
+
+            return new DigitSet(d, Side, Side, pixels);
+        }).ToArray();
+    }
+
+    public static DatasetSplit Split(int perClass = 30) => new(Classes(perClass, 1), Classes(perClass / 2, 2), Classes(perClass / 2, 3));
+
+    /// <summary>
+    /// A fake training stream with no producers: batch k is built from a generator seeded with k, so any
+    /// start position yields the same batches as an uninterrupted stream. Calls <paramref name="onBatch"/>
+    /// with each batch index as it is delivered.
+    /// </summary>
+    public static TrainingStreamFactory FakeStream(int batchSize, Action<long>? onBatch = null) => (classes, skip, token) =>
+    {
+        var channel = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
+        var returned = 0;
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                for (long k = skip; ; k++)
+                {
+                    var batch = new PairBatch(batchSize, Side * Side);
+                    Fill(batch, classes, new Random((int)k));
+                    await channel.Writer.WriteAsync(batch, stop.Token);
+                    onBatch?.Invoke(k);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+            }
+        });
+        return new TrainingStream(channel.Reader, _ => Interlocked.Increment(ref returned), async () =>
+        {
+            await stop.CancelAsync();
+            await writer;
+            stop.Dispose();
+        });
+    };
+
+    private static void Fill(PairBatch batch, IReadOnlyList<DigitSet> classes, Random random)
+    {
+        int size = batch.ImageSize;
+        int positives = (batch.Capacity + 1) / 2;
+        for (int i = 0; i < batch.Capacity; i++)
+        {
+            int a = random.Next(classes.Count);
+            int b = i < positives ? a : (a + 1 + random.Next(classes.Count - 1)) % classes.Count;
+            Render(classes[a].Image(random.Next(classes[a].Count)), batch.Left.AsSpan(i * size, size));
+            Render(classes[b].Image(random.Next(classes[b].Count)), batch.Right.AsSpan(i * size, size));
+            batch.Labels[i] = a == b ? 1f : 0f;
+            batch.LeftDigits[i] = classes[a].Digit;
+            batch.RightDigits[i] = classes[b].Digit;
+        }
+
+        batch.Count = batch.Capacity;
+    }
+
+    private static void Render(ReadOnlySpan<byte> image, Span<float> output)
+    {
+        for (int p = 0; p < image.Length; p++)
+        {
+            output[p] = image[p] / 255f;
+        }
+    }
+}

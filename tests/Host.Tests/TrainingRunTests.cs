@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Siamese.Model;
+using Siamese.Pipeline;
+
+namespace Siamese.Host.Tests;
+
+public sealed class TrainingRunTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("siamese-run-").FullName;
+
+    private static TrainingRun Run(TrainingOptions training, TrainingStreamFactory streams, int batchSize = 8) => new(
+        Options.Create(new PipelineOptions { BatchSize = batchSize }),
+        Options.Create(new ModelOptions()),
+        Options.Create(training),
+        Options.Create(new EvaluationOptions { TestPairs = 200 }),
+        NullLogger<TrainingRun>.Instance,
+        streams);
+
+    private static TrainingOptions Recipe(int epochs = 4, string? resume = null) =>
+        new() { Epochs = epochs, StepsPerEpoch = 12, ValidationSteps = 3, LearningRate = 1e-3, ResumeFrom = resume };
+
+    [Fact]
+    public async Task RunAsync_FakeBatchChannel_LearnsAndWritesEveryOutput()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "a"));
+
+        var result = await Run(Recipe(epochs: 6), SyntheticDigits.FakeStream(8)).RunAsync(split, folder, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(1, 6), result.History.Select(h => h.Epoch));
+        Assert.True(result.History[^1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} -> {result.History[^1].Loss}");
+        Assert.True(result.Evaluation.Accuracy > 0.7, $"test accuracy {result.Evaluation.Accuracy}");
+        foreach (var name in new[] { "history.csv", "history.json", "checkpoint.bin", "model.bin", "model.json", "model.pt", "model.safetensors", "evaluation.json" })
+        {
+            Assert.True(File.Exists(folder.File(name)), name);
+        }
+
+        Assert.Equal(result.History.Select(h => h.Loss), EpochRecord.ParseCsv(File.ReadAllText(folder.File("history.csv"))).Select(h => h.Loss));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
+    }
+
+    [Fact]
+    public async Task RunAsync_InterruptedMidEpochThenResumed_MatchesUninterruptedRun()
+    {
+        var split = SyntheticDigits.Split();
+        using var straight = RunDirectory.Open(Path.Combine(_root, "straight"));
+        var expected = await Run(Recipe(), SyntheticDigits.FakeStream(8)).RunAsync(split, straight, CancellationToken.None);
+
+        var interruptedPath = Path.Combine(_root, "interrupted");
+        using (var interrupted = RunDirectory.Open(interruptedPath))
+        using (var stop = new CancellationTokenSource())
+        {
+            // Stop once batch 17 (epoch 2, step 6) has been handed over.
+            var stream = SyntheticDigits.FakeStream(8, k => { if (k == 17) { stop.Cancel(); } });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(Recipe(), stream).RunAsync(split, interrupted, stop.Token));
+            var saved = Checkpoint.ReadInfo(interrupted.CheckpointPath);
+            Assert.Equal(1, saved.CompletedEpochs);
+            Assert.InRange(saved.StepInEpoch, 1, 11);
+            Assert.Empty(Directory.GetFiles(interrupted.Path, "*.tmp-*"));
+        }
+
+        using var resumed = RunDirectory.Open(interruptedPath);
+        var actual = await Run(Recipe(resume: interruptedPath), SyntheticDigits.FakeStream(8)).RunAsync(split, resumed, CancellationToken.None);
+
+        Assert.Equal(expected.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)), actual.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)));
+        Assert.Equal(expected.Evaluation, actual.Evaluation);
+    }
+
+    [Fact]
+    public async Task RunAsync_ProducerFault_SurfacesAsExceptionNotHang()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "fault"));
+        TrainingStreamFactory failing = (classes, skip, token) =>
+        {
+            var channel = System.Threading.Channels.Channel.CreateBounded<PairBatch>(1);
+            channel.Writer.TryComplete(new InvalidOperationException("producer for digit 3 failed"));
+            return new TrainingStream(channel.Reader, _ => { }, () => ValueTask.CompletedTask);
+        };
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Run(Recipe(), failing).RunAsync(split, folder, CancellationToken.None));
+
+        Assert.Contains("digit 3", e.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_RealPipelineOnSyntheticDigits_Trains()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "pipeline"));
+        var run = new TrainingRun(
+            Options.Create(new PipelineOptions { BatchSize = 8 }),
+            Options.Create(new ModelOptions()),
+            Options.Create(Recipe(epochs: 2)),
+            Options.Create(new EvaluationOptions { TestPairs = 100 }),
+            NullLogger<TrainingRun>.Instance);
+
+        var result = await run.RunAsync(split, folder, CancellationToken.None);
+
+        Assert.Equal(2, result.History.Count);
+        Assert.All(result.History, h => Assert.True(double.IsFinite(h.Loss)));
+    }
+
+    [Fact]
+    public void Open_FolderHeldByAnotherRun_RefusesWithClearMessage()
+    {
+        var path = Path.Combine(_root, "locked");
+        using var first = RunDirectory.Open(path);
+
+        var e = Assert.Throws<RunDirectoryException>(() => RunDirectory.Open(path));
+
+        Assert.Contains("in use by another running instance", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void Open_PathUnderAFile_RefusesAtStart()
+    {
+        var file = Path.Combine(_root, "plain-file");
+        File.WriteAllText(file, "x");
+
+        var e = Assert.Throws<RunDirectoryException>(() => RunDirectory.Open(Path.Combine(file, "run")));
+
+        Assert.Contains("cannot be created", e.Message);
+    }
+
+    [Fact]
+    public void Restore_TruncatedCheckpoint_ThrowsNamingFile()
+    {
+        var path = Path.Combine(_root, "bad.bin");
+        File.WriteAllBytes(path, "SIAMCKP1"u8.ToArray().Concat(new byte[] { 10, 0, 0, 0, (byte)'{' }).ToArray());
+
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.ReadInfo(path));
+
+        Assert.Contains(path, e.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
