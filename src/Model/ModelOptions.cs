@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Siamese.Model;
+
+/// <summary>The network's shape: the <c>Model</c> configuration section.</summary>
+public sealed class ModelOptions : IValidatableObject
+{
+    public const string SectionName = "Model";
+
+    /// <summary><c>|a − b|</c> per embedding component (the tutorial's choice).</summary>
+    public const string L1Distance = "L1";
+
+    /// <summary><c>(a − b)²</c> per embedding component: squared Euclidean distance before its sum, so the final
+    /// Dense(1) learns a weighted squared distance.</summary>
+    public const string L2Distance = "L2";
+
+    private static readonly int[] TutorialHiddenSizes = [128, 128, 128];
+
+    /// <summary>Pixels per image, flattened.</summary>
+    [Range(1, 1 << 24)]
+    public int InputSize { get; set; } = 784;
+
+    /// <summary>
+    /// Widths of the tower's Dense layers, in order; null means the tutorial's 128, 128, 128
+    /// (see <see cref="GetHiddenSizes"/>).
+    /// </summary>
+    /// <remarks>
+    /// Not initialised to the defaults because the configuration binder appends configured array items to an
+    /// initialised array instead of replacing it.
+    /// </remarks>
+    [MinLength(1)]
+    public int[]? HiddenSizes { get; set; }
+
+    /// <summary>Dropout rate after every tower layer except the last.</summary>
+    [Range(0.0, 0.95)]
+    public double Dropout { get; set; } = 0.1;
+
+    /// <summary>How the two embeddings are compared: <see cref="L1Distance"/> or <see cref="L2Distance"/>.</summary>
+    [Required]
+    [AllowedValues(L1Distance, L2Distance)]
+    public string Distance { get; set; } = L1Distance;
+
+    /// <summary>The configured hidden sizes, or the tutorial's when none are configured.</summary>
+    public IReadOnlyList<int> GetHiddenSizes() => HiddenSizes ?? TutorialHiddenSizes;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (HiddenSizes is { } sizes && Array.Exists(sizes, size => size < 1))
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:{nameof(HiddenSizes)} must contain only positive sizes.", [nameof(HiddenSizes)]);
+        }
+    }
+
+    /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
+    public void ThrowIfInvalid() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+}

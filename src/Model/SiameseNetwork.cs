@@ -1,0 +1,71 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Siamese.Model;
+
+/// <summary>
+/// The tutorial's Siamese network: one tower embeds both images (shared weights), the embeddings are compared
+/// component-wise (<see cref="ModelOptions.Distance"/>), and a Dense(1) turns that into a logit; similarity is
+/// sigmoid(logit).
+/// </summary>
+/// <remarks>
+/// Weight keys (field and layer names; renaming one breaks saved weights), for k hidden layers:
+/// <c>tower.fc1.weight</c> [h1, InputSize], <c>tower.fc1.bias</c> [h1], …, <c>tower.fc{k}.weight</c> [hk, h(k−1)],
+/// <c>tower.fc{k}.bias</c> [hk], <c>head.weight</c> [1, hk], <c>head.bias</c> [1].
+/// The tower is flatten → (fc{i} → relu{i} → dropout{i}) with no dropout after the last layer.
+/// </remarks>
+public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Sequential tower;
+    private readonly Linear head;
+    private readonly bool squaredDistance;
+
+    public SiameseNetwork(ModelOptions options)
+        : base(nameof(SiameseNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+
+        IReadOnlyList<int> hidden = options.GetHiddenSizes();
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)> { ("flatten", nn.Flatten()) };
+        long width = options.InputSize;
+        for (int i = 0; i < hidden.Count; i++)
+        {
+            int n = i + 1;
+            layers.Add(($"fc{n}", nn.Linear(width, hidden[i])));
+            layers.Add(($"relu{n}", nn.ReLU(inplace: true)));
+            if (n < hidden.Count && options.Dropout > 0)
+            {
+                layers.Add(($"dropout{n}", nn.Dropout(options.Dropout)));
+            }
+
+            width = hidden[i];
+        }
+
+        tower = nn.Sequential(layers);
+        head = nn.Linear(width, 1);
+        squaredDistance = options.Distance == ModelOptions.L2Distance;
+        RegisterComponents();
+    }
+
+    /// <summary>One logit per pair, shape [N], for images of shape [N, InputSize] (or [N, 28, 28]).</summary>
+    public override Tensor forward(Tensor left, Tensor right)
+    {
+        using var scope = NewDisposeScope();
+        return ForwardStacked(cat([left, right], 0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Like <see cref="forward"/> for the left images stacked above the right ones ([2N, …]), so the tower runs
+    /// once over both. Intermediate tensors go to the caller's dispose scope, which must exist.
+    /// </summary>
+    internal Tensor ForwardStacked(Tensor stacked)
+    {
+        Tensor embedded = tower.forward(stacked);
+        long pairs = embedded.shape[0] / 2;
+        Tensor difference = embedded.narrow(0, 0, pairs) - embedded.narrow(0, pairs, pairs);
+        Tensor distance = squaredDistance ? difference.square() : difference.abs();
+        return head.forward(distance).view(pairs);
+    }
+}

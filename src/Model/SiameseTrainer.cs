@@ -1,0 +1,337 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace Siamese.Model;
+
+/// <summary>
+/// Owns a <see cref="SiameseNetwork"/>, its optimiser and every tensor: callers pass pairs as flat
+/// <see cref="float"/> spans (row-major images of <see cref="ModelOptions.InputSize"/> values; labels 1 for "same
+/// digit", 0 for "different") and never see a tensor.
+/// </summary>
+/// <remarks>
+/// <para>Not thread-safe: use one instance from one thread at a time. libtorch settings (thread count, the global
+/// random generator) are process-wide, and the constructor seeds the generator.</para>
+/// <para>All parameters live in one flat buffer and all gradients in another (each parameter and its gradient are
+/// views into them), so the optimiser updates the whole network in a handful of tensor operations, and inputs are
+/// copied into tensors allocated once; a step allocates no managed arrays.</para>
+/// </remarks>
+public sealed class SiameseTrainer : IDisposable
+{
+    private const string StateFormat = "Siamese.SiameseTrainer.State/1";
+
+    private readonly SiameseNetwork network;
+    private readonly Tensor flatParameters;
+    private readonly Tensor flatGradients;
+    private readonly KerasRmsProp optimizer;
+    private readonly Tensor inputs;
+    private readonly Tensor targets;
+    private readonly int inputSize;
+    private readonly int maxBatch;
+    private bool disposed;
+
+    public SiameseTrainer(ModelOptions modelOptions, TrainerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(modelOptions);
+        ArgumentNullException.ThrowIfNull(settings);
+        modelOptions.ThrowIfInvalid();
+        settings.ThrowIfInvalid();
+
+        Options = modelOptions;
+        Settings = settings;
+        inputSize = modelOptions.InputSize;
+        maxBatch = settings.MaxBatch;
+
+        if (settings.TorchThreads > 0)
+        {
+            set_num_threads(settings.TorchThreads);
+        }
+
+        manual_seed(settings.Seed);
+        network = new SiameseNetwork(modelOptions);
+        (flatParameters, flatGradients, ParameterShapes) = PackParameters(network);
+        optimizer = new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
+        inputs = zeros(2L * maxBatch, inputSize).DetachFromDisposeScope();
+        targets = zeros(maxBatch).DetachFromDisposeScope();
+        network.train();
+    }
+
+    public ModelOptions Options { get; }
+
+    public TrainerSettings Settings { get; }
+
+    /// <summary>Training steps taken, including those restored by <see cref="LoadState"/>.</summary>
+    public long StepCount { get; private set; }
+
+    /// <summary>Weight keys and shapes, in the order of the saved files (see <see cref="SiameseNetwork"/>).</summary>
+    public IReadOnlyList<(string Name, long[] Shape)> ParameterShapes { get; }
+
+    internal SiameseNetwork Network => network;
+
+    internal Tensor MeanSquares => optimizer.MeanSquares;
+
+    /// <summary>One optimiser step on a batch of at most <see cref="TrainerSettings.MaxBatch"/> pairs.</summary>
+    /// <returns>The batch's loss and accuracy, computed before the update (as Keras reports them).</returns>
+    public StepResult TrainStep(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        int count = labels.Length;
+        if (count == 0 || count > maxBatch)
+        {
+            throw new ArgumentException($"A training batch holds 1 to {maxBatch} pairs; got {count}.", nameof(labels));
+        }
+
+        CheckImages(left, right, count);
+        using var scope = NewDisposeScope();
+        (Tensor batch, Tensor target) = Stage(left, right, labels);
+        flatGradients.zero_();
+        Tensor logits = network.ForwardStacked(batch);
+        Tensor loss = binary_cross_entropy_with_logits(logits, target);
+        loss.backward();
+        optimizer.Step();
+        StepCount++;
+        return new StepResult(loss.item<float>(), CountCorrect(logits, labels), count);
+    }
+
+    /// <summary>Loss and accuracy in evaluation mode (no dropout, no gradients), for any number of pairs.</summary>
+    public StepResult Evaluate(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        int count = labels.Length;
+        CheckImages(left, right, count);
+        double lossSum = 0;
+        int correct = 0;
+        network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            for (int start = 0; start < count; start += maxBatch)
+            {
+                int n = Math.Min(maxBatch, count - start);
+                using var scope = NewDisposeScope();
+                ReadOnlySpan<float> chunkLabels = labels.Slice(start, n);
+                (Tensor batch, Tensor target) = Stage(
+                    left.Slice(start * inputSize, n * inputSize), right.Slice(start * inputSize, n * inputSize), chunkLabels);
+                Tensor logits = network.ForwardStacked(batch);
+                lossSum += binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.Sum).item<float>();
+                correct += CountCorrect(logits, chunkLabels);
+            }
+        }
+        finally
+        {
+            network.train();
+        }
+
+        return new StepResult(count == 0 ? 0 : lossSum / count, correct, count);
+    }
+
+    /// <summary>Writes sigmoid(logit) of each pair, in evaluation mode, into <paramref name="output"/>.</summary>
+    public void Similarities(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        int count = output.Length;
+        CheckImages(left, right, count);
+        network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            for (int start = 0; start < count; start += maxBatch)
+            {
+                int n = Math.Min(maxBatch, count - start);
+                using var scope = NewDisposeScope();
+                using Tensor batch = StageImages(left.Slice(start * inputSize, n * inputSize), right.Slice(start * inputSize, n * inputSize), n);
+                Tensor similarity = network.ForwardStacked(batch).sigmoid_();
+                MemoryMarshal.Cast<byte, float>(similarity.bytes).CopyTo(output.Slice(start, n));
+            }
+        }
+        finally
+        {
+            network.train();
+        }
+    }
+
+    /// <summary>
+    /// Writes everything needed to continue training exactly where it stopped: the step count, the weights, the
+    /// optimiser's mean squares and libtorch's random generator state (dropout masks).
+    /// </summary>
+    public void SaveState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        writer.Write(StateFormat);
+        writer.Write(Describe(Options));
+        writer.Write(StepCount);
+        network.save(writer);
+        optimizer.MeanSquares.Save(writer);
+        using Tensor rng = get_rng_state();
+        rng.Save(writer);
+    }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote; the model options must match.</summary>
+    /// <exception cref="InvalidDataException">The data is not a trainer state for this model shape.</exception>
+    public void LoadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        string format = reader.ReadString();
+        if (format != StateFormat)
+        {
+            throw new InvalidDataException($"Not a trainer state (format '{format}', expected '{StateFormat}').");
+        }
+
+        string shape = reader.ReadString();
+        if (shape != Describe(Options))
+        {
+            throw new InvalidDataException($"The state is for model {shape}, not {Describe(Options)}.");
+        }
+
+        long steps = reader.ReadInt64();
+        network.load(reader);
+        optimizer.MeanSquares.Load(reader);
+        using Tensor rng = TensorExtensionMethods.Load(reader);
+        set_rng_state(rng);
+        StepCount = steps;
+    }
+
+    /// <summary>Saves the weights in TorchSharp's format, through a temporary file and a rename.</summary>
+    public void SaveWeights(string path) => WriteAtomically(path, stream =>
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        network.save(writer);
+    });
+
+    /// <summary>Loads weights saved by <see cref="SaveWeights"/> for the same model options.</summary>
+    public void LoadWeights(string path)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        network.load(path);
+    }
+
+    /// <summary>Writes the weights as a PyTorch state_dict (<c>torch.load(path)</c>); keys as in <see cref="ParameterShapes"/>.</summary>
+    public void ExportPyTorch(string path) =>
+        WriteAtomically(path, stream => WithStateDict(stateDict => PyTorchPickler.PickleStateDict(stream, stateDict, leaveOpen: true)));
+
+    /// <summary>Writes the weights as a safetensors file; keys as in <see cref="ParameterShapes"/>.</summary>
+    public void ExportSafetensors(string path) =>
+        WriteAtomically(path, stream => WithStateDict(stateDict => Safetensors.SaveStateDict(stream, stateDict, leaveOpen: true)));
+
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        optimizer.Dispose();
+        network.Dispose();
+        flatParameters.Dispose();
+        flatGradients.Dispose();
+        inputs.Dispose();
+        targets.Dispose();
+    }
+
+    private static (Tensor Parameters, Tensor Gradients, IReadOnlyList<(string, long[])> Shapes) PackParameters(SiameseNetwork network)
+    {
+        var named = network.named_parameters().ToList();
+        long total = named.Sum(p => p.parameter.numel());
+        Tensor parameters = empty(total).DetachFromDisposeScope();
+        Tensor gradients = zeros(total).DetachFromDisposeScope();
+        var shapes = new List<(string, long[])>(named.Count);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        long offset = 0;
+        foreach ((string name, TorchSharp.Modules.Parameter parameter) in named)
+        {
+            long[] shape = parameter.shape;
+            long size = parameter.numel();
+            Tensor values = parameters.narrow(0, offset, size).view(shape);
+            values.copy_(parameter);
+            parameter.set_(values);
+            parameter.grad = gradients.narrow(0, offset, size).view(shape);
+            shapes.Add((name, shape));
+            offset += size;
+        }
+
+        return (parameters, gradients, shapes);
+    }
+
+    private static string Describe(ModelOptions options) =>
+        $"{options.InputSize}-{string.Join("-", options.GetHiddenSizes())}/{options.Distance}";
+
+    private static int CountCorrect(Tensor logits, ReadOnlySpan<float> labels)
+    {
+        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(logits.bytes);
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (values[i] > 0 == labels[i] > 0.5f)
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+
+    private void CheckImages(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
+    {
+        long expected = (long)count * inputSize;
+        if (left.Length != expected || right.Length != expected)
+        {
+            throw new ArgumentException(
+                $"{count} pairs need {expected} values per side ({inputSize} per image); got {left.Length} and {right.Length}.");
+        }
+    }
+
+    private (Tensor Batch, Tensor Target) Stage(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
+    {
+        Tensor batch = StageImages(left, right, labels.Length);
+        labels.CopyTo(MemoryMarshal.Cast<byte, float>(targets.bytes));
+        return (batch, targets.narrow(0, 0, labels.Length));
+    }
+
+    private Tensor StageImages(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
+    {
+        Span<float> buffer = MemoryMarshal.Cast<byte, float>(inputs.bytes);
+        left.CopyTo(buffer);
+        right.CopyTo(buffer[left.Length..]);
+        return inputs.narrow(0, 0, 2L * count);
+    }
+
+    private void WithStateDict(Action<Dictionary<string, Tensor>> write)
+    {
+        using var scope = NewDisposeScope();
+        var stateDict = new Dictionary<string, Tensor>();
+        foreach ((string name, TorchSharp.Modules.Parameter parameter) in network.named_parameters())
+        {
+            stateDict.Add(name, parameter.detach().clone());
+        }
+
+        write(stateDict);
+    }
+
+    private void WriteAtomically(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        string full = Path.GetFullPath(path);
+        string temp = $"{full}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}
