@@ -60,6 +60,63 @@ internal static partial class OptionsRegistration
     }
 
     /// <summary>
+    /// Keys under a product section that no option reads (a typo such as <c>Training:Epoch</c> would otherwise be
+    /// ignored silently), each with the closest known key when one is near.
+    /// </summary>
+    public static IReadOnlyList<string> UnknownKeys(IServiceProvider services, IConfiguration configuration)
+    {
+        var unknown = new List<string>();
+        foreach (var registered in services.GetServices<Registered>())
+        {
+            Walk(configuration.GetSection(registered.Section), registered.OptionsType, unknown);
+        }
+
+        return unknown;
+    }
+
+    private static void Walk(IConfigurationSection section, Type type, List<string> unknown)
+    {
+        var properties = type.GetProperties().Where(p => p.CanWrite).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section.GetChildren())
+        {
+            if (!properties.TryGetValue(child.Key, out var property))
+            {
+                var suggestion = properties.Keys.FirstOrDefault(name => name.StartsWith(child.Key, StringComparison.OrdinalIgnoreCase))
+                    ?? properties.Keys.Where(name => Distance(name, child.Key) <= 3).MinBy(name => Distance(name, child.Key));
+                var hint = suggestion is null ? string.Empty : $"; did you mean {section.Path}:{suggestion}?";
+                unknown.Add($"{child.Path} is not a setting and is ignored{hint}");
+                continue;
+            }
+
+            var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (propertyType.IsClass && propertyType != typeof(string) && !propertyType.IsArray && child.GetChildren().Any())
+            {
+                Walk(child, propertyType, unknown);
+            }
+        }
+    }
+
+    private static int Distance(string a, string b)
+    {
+        a = a.ToUpperInvariant();
+        b = b.ToUpperInvariant();
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    /// <summary>
     /// DataAnnotations wraps each message ("DataAnnotation validation failed for 'T' members: 'M' with the error: '...'.").
     /// Keep the message, prefixed with the key when it does not name one already.
     /// </summary>

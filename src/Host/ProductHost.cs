@@ -50,6 +50,12 @@ internal static class ProductHost
         try
         {
             OptionsRegistration.ValidateAll(host.Services);
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Siamese.Configuration");
+            foreach (var warning in OptionsRegistration.UnknownKeys(host.Services, builder.Configuration))
+            {
+                logger.LogWarning("Configuration: {Warning}", warning);
+            }
+
             return host;
         }
         catch

@@ -85,6 +85,70 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_NaNInput_StopsNamingEpochAndStepAndKeepsLastGoodCheckpoint()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "nan"));
+        var clean = SyntheticDigits.FakeStream(8);
+        TrainingStreamFactory poisoned = (classes, skip, token) =>
+        {
+            var inner = clean(classes, skip, token);
+            var channel = System.Threading.Channels.Channel.CreateBounded<PairBatch>(1);
+            var pump = Task.Run(async () =>
+            {
+                long k = skip;
+                await foreach (var batch in inner.Batches.ReadAllAsync(token))
+                {
+                    if (k++ == 15)
+                    {
+                        batch.Left.AsSpan().Fill(float.NaN);
+                    }
+
+                    await channel.Writer.WriteAsync(batch, token);
+                }
+            });
+            return new TrainingStream(channel.Reader, inner.Return, inner.Stop);
+        };
+
+        var e = await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned).RunAsync(split, folder, CancellationToken.None));
+
+        Assert.Contains("epoch 2, step 4", e.Message);
+        var kept = Checkpoint.ReadInfo(folder.CheckpointPath);
+        Assert.Equal((1, 0), (kept.CompletedEpochs, kept.StepInEpoch));
+        using var trainer = new SiameseTrainer(new ModelOptions(), new TrainerSettings());
+        Checkpoint.Restore(folder.CheckpointPath, trainer);
+    }
+
+    [Fact]
+    public void WriteAtomically_WriterFailsHalfway_KeepsOldFileAndLeavesNoTemporary()
+    {
+        using var folder = RunDirectory.Open(Path.Combine(_root, "atomic"));
+        folder.WriteAllText("checkpoint.bin", "good");
+
+        Assert.Throws<IOException>(() => folder.WriteAtomically("checkpoint.bin", stream =>
+        {
+            stream.Write(new byte[1000]);
+            throw new IOException("disk full");
+        }));
+
+        Assert.Equal("good", File.ReadAllText(folder.File("checkpoint.bin")));
+        Assert.Single(Directory.GetFiles(folder.Path, "checkpoint*"));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
+    }
+
+    [Fact]
+    public void Open_TemporaryLeftByAKilledWrite_IsRemoved()
+    {
+        var path = Path.Combine(_root, "killed");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, ".checkpoint.bin.tmp-0123"), "half");
+
+        using var folder = RunDirectory.Open(path);
+
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
+    }
+
+    [Fact]
     public async Task RunAsync_RealPipelineOnSyntheticDigits_Trains()
     {
         var split = SyntheticDigits.Split();

@@ -1,0 +1,55 @@
+using ScottPlot;
+
+namespace Siamese.Host.Plots;
+
+/// <summary>One trained variant's name and history.</summary>
+public sealed record NamedHistory(string Name, IReadOnlyList<EpochRecord> History);
+
+/// <summary>
+/// The tutorial's learning-rate comparison: one panel per run, side by side, each with acc and val_acc per epoch, on
+/// a shared accuracy axis so the panels compare at a glance.
+/// </summary>
+public static class RunComparisonPlot
+{
+    public const int PanelWidth = 550;
+    public const int Height = 450;
+
+    public static int WidthFor(int runs) => PanelWidth * runs;
+
+    public static void Save(IReadOnlyList<NamedHistory> runs, string pngPath)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("Nothing to compare.", nameof(runs));
+        }
+
+        var figure = new Multiplot();
+        figure.AddPlots(runs.Count);
+        figure.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        var values = runs.SelectMany(r => r.History.SelectMany(h => new[] { h.Acc, h.ValAcc })).Where(double.IsFinite).DefaultIfEmpty(0.5).ToArray();
+        double low = Math.Max(0, Math.Floor(values.Min() * 20) / 20);
+        double high = Math.Min(1, Math.Ceiling(values.Max() * 20) / 20);
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var plot = PlotStyle.Apply(figure.GetPlot(i));
+            var series = HistoryPlot.Series(runs[i].History);
+            plot.Title(runs[i].Name);
+            plot.XLabel("epoch");
+            plot.YLabel("accuracy");
+            if (series.Epochs.Length > 0)
+            {
+                plot.Add.Scatter(series.Epochs, series.Acc).LegendText = "acc";
+                if (series.ValAcc.Length > 0)
+                {
+                    plot.Add.Scatter(series.Epochs, series.ValAcc).LegendText = "val_acc";
+                }
+            }
+
+            plot.ShowLegend(Alignment.LowerRight);
+            plot.Axes.SetLimitsY(low, high == low ? low + 0.05 : high);
+        }
+
+        PlotStyle.SaveAtomically(pngPath, path => figure.SavePng(path, WidthFor(runs.Count), Height));
+    }
+}
