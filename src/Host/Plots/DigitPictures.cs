@@ -85,7 +85,7 @@ public static class DigitPictures
         heatmap.ManualRange = new ScottPlot.Range(0, white);
         heatmap.NaNCellColor = Colors.White;
         plot.Title(title);
-        plot.Axes.Frameless(showTitle: true);
+        plot.Axes.Frameless(hideAllPanels: false);
         plot.HideGrid();
         plot.Axes.SquareUnits();
         plot.Axes.SetLimits(-0.5, mosaic.GetLength(1) - 0.5, -0.5, mosaic.GetLength(0) - 0.5);

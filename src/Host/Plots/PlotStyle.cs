@@ -9,10 +9,8 @@ internal static class PlotStyle
 
     public static Plot Apply(Plot plot)
     {
-        if (Fonts.Exists(FontFamily))
-        {
-            plot.Font.Set(FontFamily, FontWeight.Normal, FontSlant.Upright, FontSpacing.Normal);
-        }
+        // Without this font installed, SkiaSharp falls back to whatever fontconfig offers.
+        plot.Font.Set(FontFamily, FontWeight.Normal, FontSlant.Upright, FontSpacing.Normal);
 
         return plot;
     }
