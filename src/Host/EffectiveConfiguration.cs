@@ -12,7 +12,8 @@ public sealed class EffectiveConfiguration(
     IOptions<ModelOptions> model,
     IOptions<TrainingOptions> training,
     IOptions<OutputOptions> output,
-    IOptions<EvaluationOptions> evaluation)
+    IOptions<EvaluationOptions> evaluation,
+    IOptions<TelemetryOptions> telemetry)
 {
     public IReadOnlyDictionary<string, object> Snapshot() => new Dictionary<string, object>
     {
@@ -22,5 +23,6 @@ public sealed class EffectiveConfiguration(
         [TrainingOptions.SectionName] = training.Value,
         [OutputOptions.SectionName] = output.Value,
         [EvaluationOptions.SectionName] = evaluation.Value,
+        [TelemetryOptions.SectionName] = telemetry.Value,
     };
 }

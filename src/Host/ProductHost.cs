@@ -32,6 +32,7 @@ internal static class ProductHost
         builder.Services.AddValidator<OutputOptions, OutputOptionsValidator>();
         builder.Services.AddValidatedOptions<EvaluationOptions>(configuration, EvaluationOptions.SectionName);
         builder.Services.AddValidator<EvaluationOptions, EvaluationOptionsValidator>();
+        builder.Services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.SectionName);
 
         builder.Services.AddSingleton<ExitCode>();
         builder.Services.AddSingleton<EffectiveConfiguration>();

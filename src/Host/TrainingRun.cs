@@ -23,6 +23,7 @@ public sealed partial class TrainingRun
     private readonly ModelOptions _model;
     private readonly TrainingOptions _training;
     private readonly EvaluationOptions _evaluation;
+    private readonly TelemetryOptions _telemetry;
     private readonly ILogger<TrainingRun> _logger;
     private readonly TrainingStreamFactory _streams;
 
@@ -31,8 +32,9 @@ public sealed partial class TrainingRun
         IOptions<ModelOptions> model,
         IOptions<TrainingOptions> training,
         IOptions<EvaluationOptions> evaluation,
+        IOptions<TelemetryOptions> telemetry,
         ILogger<TrainingRun> logger)
-        : this(pipeline, model, training, evaluation, logger, null)
+        : this(pipeline, model, training, evaluation, telemetry, logger, null)
     {
     }
 
@@ -42,9 +44,11 @@ public sealed partial class TrainingRun
         IOptions<ModelOptions> model,
         IOptions<TrainingOptions> training,
         IOptions<EvaluationOptions> evaluation,
+        IOptions<TelemetryOptions> telemetry,
         ILogger<TrainingRun> logger,
         TrainingStreamFactory? streams)
     {
+        _telemetry = telemetry.Value;
         _pipeline = pipeline.Value;
         _model = model.Value;
         _training = training.Value;
@@ -53,7 +57,7 @@ public sealed partial class TrainingRun
         _streams = streams ?? ((classes, skip, token) =>
         {
             var stream = PairStream.Start(classes, _pipeline, StreamSettings.Training(_pipeline), skip, token);
-            return new TrainingStream(stream.Batches, stream.Pool.Return, stream.DisposeAsync);
+            return new TrainingStream(stream.Batches, stream.Pool.Return, stream.DisposeAsync, stream.DescribeQueues);
         });
     }
 
@@ -115,6 +119,8 @@ public sealed partial class TrainingRun
         CheckpointInfo Position() => new(epoch, step, consumed, lossSum, correct, pairs, priorSeconds + clock.Elapsed.TotalSeconds, history, _model, DateTimeOffset.UtcNow);
 
         var stream = _streams(split.Train, consumed, cancellationToken);
+        using var telemetry = new TrainingTelemetry(_logger, TimeSpan.FromSeconds(_telemetry.LogInterval));
+        telemetry.WatchQueues(stream.DescribeQueues);
         try
         {
             for (; epoch < _training.Epochs; epoch++)
@@ -124,7 +130,9 @@ public sealed partial class TrainingRun
                     cancellationToken.ThrowIfCancellationRequested();
                     long waitStart = Stopwatch.GetTimestamp();
                     var batch = Read(stream.Batches, cancellationToken);
-                    waitTicks += Stopwatch.GetTimestamp() - waitStart;
+                    long stepStart = Stopwatch.GetTimestamp();
+                    waitTicks += stepStart - waitStart;
+                    telemetry.RecordWait(stepStart - waitStart);
                     StepResult result;
                     try
                     {
@@ -135,6 +143,8 @@ public sealed partial class TrainingRun
                     {
                         stream.Return(batch);
                     }
+
+                    telemetry.RecordStep(Stopwatch.GetTimestamp() - stepStart, result.Count);
 
                     consumed++;
                     if (!double.IsFinite(result.Loss))
@@ -175,6 +185,7 @@ public sealed partial class TrainingRun
         finally
         {
             stream.Stop().AsTask().GetAwaiter().GetResult();
+            telemetry.LogSummary();
         }
 
         trainer.SaveWeights(run.File(WeightsName));
@@ -247,7 +258,8 @@ public sealed partial class TrainingRun
 }
 
 /// <summary>A running source of training batches, positioned at the batch index it was started with.</summary>
-internal sealed record TrainingStream(ChannelReader<PairBatch> Batches, Action<PairBatch> Return, Func<ValueTask> Stop);
+/// <param name="DescribeQueues">The queue depths for the periodic telemetry line, when the stream has queues.</param>
+internal sealed record TrainingStream(ChannelReader<PairBatch> Batches, Action<PairBatch> Return, Func<ValueTask> Stop, Func<string>? DescribeQueues = null);
 
 /// <summary>Starts a <see cref="TrainingStream"/> over the training classes that skips the first <c>skipBatches</c> batches.</summary>
 internal delegate TrainingStream TrainingStreamFactory(IReadOnlyList<DigitSet> classes, long skipBatches, CancellationToken cancellationToken);

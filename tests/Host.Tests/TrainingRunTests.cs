@@ -14,6 +14,7 @@ public sealed class TrainingRunTests : IDisposable
         Options.Create(new ModelOptions()),
         Options.Create(training),
         Options.Create(new EvaluationOptions { TestPairs = 200 }),
+        Options.Create(new TelemetryOptions()),
         NullLogger<TrainingRun>.Instance,
         streams);
 
@@ -158,6 +159,7 @@ public sealed class TrainingRunTests : IDisposable
             Options.Create(new ModelOptions()),
             Options.Create(Recipe(epochs: 2)),
             Options.Create(new EvaluationOptions { TestPairs = 100 }),
+            Options.Create(new TelemetryOptions()),
             NullLogger<TrainingRun>.Instance);
 
         var result = await run.RunAsync(split, folder, CancellationToken.None);
