@@ -29,8 +29,22 @@ internal static class Cli
         fetch.SetAction((result, token) => Guarded(result, FetchAsync));
         root.Subcommands.Add(fetch);
 
+        AddVerb(root, Commands.EvaluateCommand.Create(), Commands.EvaluateCommand.RunAsync);
+        AddVerb(root, Commands.CompareCommand.Create(), Commands.CompareCommand.RunAsync);
+        AddVerb(root, Commands.CompareRunsCommand.Create(), Commands.CompareRunsCommand.RunAsync);
+        AddVerb(root, Commands.PreviewAugmentationCommand.Create(), Commands.PreviewAugmentationCommand.RunAsync);
+        AddVerb(root, Commands.ShowCommand.Create(), Commands.ShowCommand.RunAsync);
+
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+    }
+
+    /// <summary>A verb whose own arguments and options are parsed by System.CommandLine; other tokens are configuration overrides.</summary>
+    private static void AddVerb(RootCommand root, Command command, Func<ParseResult, string[], Task<int>> run)
+    {
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((result, token) => Guarded(result, overrides => run(result, overrides)));
+        root.Subcommands.Add(command);
     }
 
     private static async Task<int> Guarded(ParseResult result, Func<string[], Task<int>> action)

@@ -65,7 +65,7 @@ public sealed partial class TrainingRun
     public async Task<TrainingResult> RunAsync(DatasetSplit split, RunDirectory run, CancellationToken cancellationToken)
     {
         var resume = string.IsNullOrWhiteSpace(_training.ResumeFrom) ? null : Checkpoint.Resolve(_training.ResumeFrom);
-        var validation = await PairStream.TakeAsync(split.Validation, _pipeline, StreamSettings.Validation(_pipeline), _training.ValidationSteps, cancellationToken).ConfigureAwait(false);
+        var validation = ValidationPairs.From(await PairStream.TakeAsync(split.Validation, _pipeline, StreamSettings.Validation(_pipeline), _training.ValidationSteps, cancellationToken).ConfigureAwait(false));
         var done = new TaskCompletionSource<TrainingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
@@ -86,7 +86,7 @@ public sealed partial class TrainingRun
         return await done.Task.ConfigureAwait(false);
     }
 
-    private TrainingResult Train(DatasetSplit split, RunDirectory run, IReadOnlyList<PairBatch> validation, string? resume, CancellationToken cancellationToken)
+    private TrainingResult Train(DatasetSplit split, RunDirectory run, ValidationPairs validation, string? resume, CancellationToken cancellationToken)
     {
         int batchSize = _pipeline.BatchSize;
         using var trainer = new SiameseTrainer(_model, new TrainerSettings
@@ -157,7 +157,8 @@ public sealed partial class TrainingRun
                     pairs += result.Count;
                 }
 
-                var (valLoss, valAcc) = Validate(trainer, validation, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                var (valLoss, valAcc) = validation.Evaluate(trainer);
                 double seconds = priorSeconds + clock.Elapsed.TotalSeconds;
                 var record = new EpochRecord(epoch + 1, lossSum / pairs, (double)correct / pairs, valLoss, valAcc, _training.LearningRate, seconds, pairs / seconds);
                 history.Add(record);
@@ -215,29 +216,6 @@ public sealed partial class TrainingRun
         return batch;
     }
 
-    private static (double Loss, double Accuracy) Validate(SiameseTrainer trainer, IReadOnlyList<PairBatch> batches, CancellationToken cancellationToken)
-    {
-        if (batches.Count == 0)
-        {
-            return (double.NaN, double.NaN);
-        }
-
-        double loss = 0;
-        long correct = 0;
-        long count = 0;
-        foreach (var batch in batches)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int n = batch.Count;
-            var result = trainer.Evaluate(batch.Left.AsSpan(0, n * batch.ImageSize), batch.Right.AsSpan(0, n * batch.ImageSize), batch.Labels.AsSpan(0, n));
-            loss += result.Loss * result.Count;
-            correct += result.Correct;
-            count += result.Count;
-        }
-
-        return (loss / count, (double)correct / count);
-    }
-
     private static void WriteHistory(RunDirectory run, IReadOnlyList<EpochRecord> history)
     {
         run.WriteAllText("history.csv", EpochRecord.ToCsv(history));
@@ -255,6 +233,54 @@ public sealed partial class TrainingRun
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Test evaluation on {Pairs} balanced pairs: accuracy at {Threshold} = {Accuracy:F4}, ROC AUC = {RocAuc:F4}")]
     private partial void LogEvaluation(int pairs, double threshold, double accuracy, double rocAuc);
+}
+
+/// <summary>
+/// The fixed validation batches in one contiguous buffer, so each epoch validates in one call. The loss is the
+/// mean over all pairs, which equals Keras's mean of per-batch means since every batch has the same size.
+/// </summary>
+internal sealed class ValidationPairs
+{
+    private readonly float[] _left;
+    private readonly float[] _right;
+    private readonly float[] _labels;
+
+    private ValidationPairs(float[] left, float[] right, float[] labels)
+    {
+        _left = left;
+        _right = right;
+        _labels = labels;
+    }
+
+    public static ValidationPairs From(IReadOnlyList<PairBatch> batches)
+    {
+        int pairs = batches.Sum(b => b.Count);
+        int size = batches.Count == 0 ? 0 : batches[0].ImageSize;
+        var left = new float[pairs * size];
+        var right = new float[pairs * size];
+        var labels = new float[pairs];
+        int at = 0;
+        foreach (var batch in batches)
+        {
+            batch.Left.AsSpan(0, batch.Count * size).CopyTo(left.AsSpan(at * size));
+            batch.Right.AsSpan(0, batch.Count * size).CopyTo(right.AsSpan(at * size));
+            batch.Labels.AsSpan(0, batch.Count).CopyTo(labels.AsSpan(at));
+            at += batch.Count;
+        }
+
+        return new ValidationPairs(left, right, labels);
+    }
+
+    public (double Loss, double Accuracy) Evaluate(SiameseTrainer trainer)
+    {
+        if (_labels.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var result = trainer.Evaluate(_left, _right, _labels);
+        return (result.Loss, result.Accuracy);
+    }
 }
 
 /// <summary>A running source of training batches, positioned at the batch index it was started with.</summary>

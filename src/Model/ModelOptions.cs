@@ -14,6 +14,12 @@ public sealed class ModelOptions : IValidatableObject
     /// Dense(1) learns a weighted squared distance.</summary>
     public const string L2Distance = "L2";
 
+    /// <summary>Keras's Dense defaults: Glorot-uniform weights, zero biases (what the tutorial's network starts from).</summary>
+    public const string KerasInitialization = "Keras";
+
+    /// <summary>PyTorch's <c>nn.Linear</c> defaults: Kaiming-uniform (a = √5) weights, uniform biases.</summary>
+    public const string TorchInitialization = "Torch";
+
     private static readonly int[] TutorialHiddenSizes = [128, 128, 128];
 
     /// <summary>Pixels per image, flattened.</summary>
@@ -39,6 +45,11 @@ public sealed class ModelOptions : IValidatableObject
     [Required]
     [AllowedValues(L1Distance, L2Distance)]
     public string Distance { get; set; } = L1Distance;
+
+    /// <summary>How weights start: <see cref="KerasInitialization"/> or <see cref="TorchInitialization"/>.</summary>
+    [Required]
+    [AllowedValues(KerasInitialization, TorchInitialization)]
+    public string Initialization { get; set; } = KerasInitialization;
 
     /// <summary>The configured hidden sizes, or the tutorial's when none are configured.</summary>
     public IReadOnlyList<int> GetHiddenSizes() => HiddenSizes ?? TutorialHiddenSizes;

@@ -47,6 +47,21 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         head = nn.Linear(width, 1);
         squaredDistance = options.Distance == ModelOptions.L2Distance;
         RegisterComponents();
+        if (options.Initialization == ModelOptions.KerasInitialization)
+        {
+            InitializeLikeKeras();
+        }
+    }
+
+    /// <summary>Keras Dense defaults: <c>glorot_uniform</c> kernels, <c>zeros</c> biases.</summary>
+    private void InitializeLikeKeras()
+    {
+        using var noGrad = no_grad();
+        foreach (var layer in tower.children().OfType<Linear>().Append(head))
+        {
+            nn.init.xavier_uniform_(layer.weight!);
+            nn.init.zeros_(layer.bias!);
+        }
     }
 
     /// <summary>One logit per pair, shape [N], for images of shape [N, InputSize] (or [N, 28, 28]).</summary>

@@ -19,6 +19,37 @@ public sealed class SiameseNetworkTests
     }
 
     [Fact]
+    public void Constructor_KerasInitialization_GlorotWeightsAndZeroBiases()
+    {
+        manual_seed(3);
+        using var network = new SiameseNetwork(new ModelOptions());
+
+        foreach (var (name, parameter) in network.named_parameters())
+        {
+            if (name.EndsWith("bias", StringComparison.Ordinal))
+            {
+                Assert.Equal(0f, parameter.abs().max().item<float>());
+            }
+            else
+            {
+                // Glorot uniform: U(-l, l) with l = sqrt(6 / (fan_in + fan_out)); its variance is l^2 / 3.
+                double limit = Math.Sqrt(6.0 / (parameter.shape[0] + parameter.shape[1]));
+                Assert.True(parameter.abs().max().item<float>() <= limit, name);
+                Assert.InRange(parameter.var().item<float>(), 0.8 * limit * limit / 3, 1.2 * limit * limit / 3);
+            }
+        }
+    }
+
+    [Fact]
+    public void Constructor_TorchInitialization_NonZeroBiases()
+    {
+        manual_seed(3);
+        using var network = new SiameseNetwork(new ModelOptions { Initialization = ModelOptions.TorchInitialization });
+
+        Assert.All(network.named_parameters().Where(p => p.name.EndsWith("bias", StringComparison.Ordinal)), p => Assert.True(p.parameter.abs().max().item<float>() > 0));
+    }
+
+    [Fact]
     public void Forward_SquareImages_FlattensThem()
     {
         manual_seed(1);

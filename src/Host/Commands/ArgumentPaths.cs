@@ -44,14 +44,13 @@ internal static class ArgumentPaths
     public static string OutputFolder(string? output, string fallback) =>
         string.IsNullOrWhiteSpace(output) ? fallback : Path.GetFullPath(output, InvocationDirectory);
 
-    /// <summary>A file-name-safe form of a digit reference ("test:123" → "test-123").</summary>
+    /// <summary>A file-name-safe form of a name ("test:123" → "test-123").</summary>
     public static string Slug(string text)
     {
-        var name = Path.GetFileNameWithoutExtension(text);
         var slug = new StringBuilder();
-        foreach (char c in name.Length > 0 ? name : text)
+        foreach (char c in text)
         {
-            slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
+            slug.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' ? c : '-');
         }
 
         return slug.ToString().Trim('-');

@@ -25,6 +25,9 @@ public abstract record DigitSource(string Text)
 
     public bool NeedsTestSet => this is not ImageFile;
 
+    /// <summary>A file-name-safe name: "test-123", "digit-8" or the picture's file name without its extension.</summary>
+    public string Slug => ArgumentPaths.Slug(this is ImageFile f ? System.IO.Path.GetFileNameWithoutExtension(f.Path) : Text);
+
     /// <exception cref="UserInputException">A <c>test:</c> or <c>digit:</c> reference whose number is not usable.</exception>
     public static DigitSource Parse(string text)
     {

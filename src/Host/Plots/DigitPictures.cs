@@ -85,8 +85,8 @@ public static class DigitPictures
         heatmap.ManualRange = new ScottPlot.Range(0, white);
         heatmap.NaNCellColor = Colors.White;
         plot.Title(title);
-        plot.Axes.Frameless(hideAllPanels: false);
-        plot.HideGrid();
+        plot.HideAxesAndGrid();
+        plot.Axes.Title.IsVisible = true;
         plot.Axes.SquareUnits();
         plot.Axes.SetLimits(-0.5, mosaic.GetLength(1) - 0.5, -0.5, mosaic.GetLength(0) - 0.5);
         return plot;

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Siamese.Host.Plots;
+using Siamese.Pipeline;
+
+namespace Siamese.Host.Commands;
+
+/// <summary>
+/// <c>preview-augmentation</c>: for each digit, a training image and augmented versions of it drawn with the
+/// configured <c>Pipeline:Augmentation</c> settings, so the augmenter can be tuned by eye.
+/// </summary>
+public sealed partial class PreviewAugmentationCommand
+{
+    public const string FileName = "augmentation-preview.png";
+
+    private static readonly Option<string?> OutputOption = new("--output")
+    {
+        Description = $"A .png file, or a folder for {FileName} (default: runs/pictures).",
+    };
+
+    private static readonly Option<int> SamplesOption = new("--samples")
+    {
+        Description = "Augmented versions per digit (1 to 30).",
+        DefaultValueFactory = _ => 8,
+    };
+
+    private static readonly Option<int?> SeedOption = new("--seed") { Description = "Seed of the image choice and the transforms (default: Pipeline:Seed)." };
+
+    private readonly ILogger<PreviewAugmentationCommand> _logger;
+
+    public PreviewAugmentationCommand(ILogger<PreviewAugmentationCommand> logger) => _logger = logger;
+
+    internal static Command Create() => new("preview-augmentation", "Draw, for each digit, a training image and augmented versions of it with the current Pipeline:Augmentation settings.")
+    {
+        OutputOption, SamplesOption, SeedOption,
+    };
+
+    internal static async Task<int> RunAsync(ParseResult parsed, string[] overrides)
+    {
+        int samples = parsed.GetValue(SamplesOption);
+        if (samples is < 1 or > 30)
+        {
+            throw new UserInputException($"--samples must be between 1 and 30 (got {samples}).");
+        }
+
+        var png = ArgumentPaths.OutputPng(parsed.GetValue(OutputOption), ShowCommand.DefaultFolder, FileName);
+        using var host = ProductHost.Build(ProductHost.CreateBuilder(overrides));
+        var services = host.Services;
+        var pipeline = services.GetRequiredService<IOptions<PipelineOptions>>().Value;
+        var split = await services.GetRequiredService<DataService>().LoadAsync(CancellationToken.None).ConfigureAwait(false);
+        var command = ActivatorUtilities.CreateInstance<PreviewAugmentationCommand>(services);
+        var grid = Grid(split.Train, pipeline.Augmentation, samples, parsed.GetValue(SeedOption) ?? pipeline.Seed);
+        var settings = Describe(pipeline.Augmentation);
+        DigitPictures.SaveGrid(
+            grid,
+            split.Train.Select(c => c.Digit.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            ["original", .. Enumerable.Range(1, samples).Select(i => i.ToString(CultureInfo.InvariantCulture))],
+            split.Train[0].Height,
+            255 * pipeline.Augmentation.Rescale,
+            "Pipeline:Augmentation (first column: the original)\n" + settings,
+            png);
+        command.LogPreview(settings, png);
+        return ExitCode.Success;
+    }
+
+    /// <summary>Per class: one seeded image (rescaled, untransformed) followed by <paramref name="samples"/> augmentations of it.</summary>
+    public static IReadOnlyList<IReadOnlyList<float[]>> Grid(IReadOnlyList<Pipeline.Data.DigitSet> classes, AugmentationOptions options, int samples, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var random = new Random(seed);
+        int height = classes[0].Height, width = classes[0].Width;
+        var augmenter = new Augmenter(options, height, width);
+        return classes.Select(c =>
+        {
+            var source = c.Image(random.Next(c.Count));
+            var row = new List<float[]>(samples + 1);
+            var original = new float[height * width];
+            augmenter.Apply(AugmentParameters.Identity, source, original);
+            row.Add(original);
+            for (int s = 0; s < samples; s++)
+            {
+                var augmented = new float[height * width];
+                augmenter.Apply(augmenter.Draw(random), source, augmented);
+                row.Add(augmented);
+            }
+
+            return (IReadOnlyList<float[]>)row;
+        }).ToArray();
+    }
+
+    private static string Describe(AugmentationOptions o) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"rotation ±{o.RotationRange}°, shift w {o.WidthShiftRange} h {o.HeightShiftRange}, zoom {o.ZoomRange}, shear {o.ShearRange}°, fill {o.FillMode}{(o.HorizontalFlip ? ", h-flip" : string.Empty)}{(o.VerticalFlip ? ", v-flip" : string.Empty)}");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Augmentation preview ({Settings}) drawn in {Picture}")]
+    private partial void LogPreview(string settings, string picture);
+}
