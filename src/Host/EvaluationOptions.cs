@@ -14,7 +14,13 @@ public sealed class EvaluationOptions
 
     public int Seed { get; set; } = 2024;
 
-    /// <summary>Similarity at or above which a pair is called "same digit".</summary>
+    /// <summary>
+    /// Also score the test pair set after every epoch (logged and recorded as <c>test_acc</c> in the history, with
+    /// the time since the process started) — for measuring time-to-accuracy; never used for any training decision.
+    /// </summary>
+    public bool EveryEpoch { get; set; }
+
+    /// <summary>Similarity above which a pair is called "same digit" (as the trainer counts accuracy: logit > 0).</summary>
     public double Threshold { get; set; } = 0.5;
 }
 

@@ -39,6 +39,9 @@ public sealed class Evaluator
         return scores;
     }
 
+    /// <summary>Accuracy of <paramref name="pairs"/> at <paramref name="threshold"/>.</summary>
+    public double Score(PairSet pairs, double threshold) => Metrics.Accuracy(Score(pairs), pairs.Labels, (float)threshold);
+
     public EvaluationResult Evaluate(IReadOnlyList<DigitSet> test)
     {
         var pairs = TestPairs(test);
@@ -55,7 +58,7 @@ public sealed record EvaluationResult(int Pairs, int Seed, double Threshold, dou
         int tp = 0, fp = 0, tn = 0, fn = 0;
         for (int i = 0; i < scores.Length; i++)
         {
-            bool predicted = scores[i] >= threshold;
+            bool predicted = scores[i] > threshold;
             bool actual = labels[i] >= 0.5f;
             (tp, fp, tn, fn) = (predicted, actual) switch
             {

@@ -25,7 +25,12 @@ public sealed class RunDirectory : IDisposable
 
     public string CheckpointPath => File(CheckpointName);
 
-    public static JsonSerializerOptions Json { get; } = new() { WriteIndented = true };
+    /// <summary>JSON as the run folder writes it: indented; NaN (a metric not measured) written as "NaN".</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>Creates (or reopens) the folder, proves it writable and takes its lock.</summary>
     /// <exception cref="RunDirectoryException">The folder cannot be created or written, or another instance holds it.</exception>

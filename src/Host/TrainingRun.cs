@@ -106,6 +106,8 @@ public sealed partial class TrainingRun
         }
 
         var history = state.History.ToList();
+        var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale);
+        var everyEpochPairs = _evaluation.EveryEpoch ? evaluator.TestPairs(split.Test) : null;
         long consumed = state.BatchesConsumed;
         int epoch = state.CompletedEpochs;
         int step = state.StepInEpoch;
@@ -160,8 +162,14 @@ public sealed partial class TrainingRun
                 cancellationToken.ThrowIfCancellationRequested();
                 var (valLoss, valAcc) = validation.Evaluate(trainer);
                 double seconds = priorSeconds + clock.Elapsed.TotalSeconds;
-                var record = new EpochRecord(epoch + 1, lossSum / pairs, (double)correct / pairs, valLoss, valAcc, _training.LearningRate, seconds, pairs / seconds);
+                double testAcc = everyEpochPairs is null ? double.NaN : evaluator.Score(everyEpochPairs, _evaluation.Threshold);
+                var record = new EpochRecord(epoch + 1, lossSum / pairs, (double)correct / pairs, valLoss, valAcc, _training.LearningRate, seconds, pairs / seconds, testAcc, SinceProcessStart());
                 history.Add(record);
+                if (everyEpochPairs is not null)
+                {
+                    LogTestAccuracy(record.Epoch, testAcc, record.SinceStart);
+                }
+
                 LogEpoch(record.Epoch, _training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, 100.0 * Stopwatch.GetElapsedTime(0, waitTicks).TotalSeconds / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
 
                 step = 0;
@@ -193,10 +201,16 @@ public sealed partial class TrainingRun
         run.WriteJson(ModelOptionsName, _model);
         trainer.ExportPyTorch(run.File("model.pt"));
         trainer.ExportSafetensors(run.File("model.safetensors"));
-        var evaluation = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale).Evaluate(split.Test);
+        var evaluation = evaluator.Evaluate(split.Test);
         run.WriteJson("evaluation.json", evaluation);
         LogEvaluation(evaluation.Pairs, evaluation.Threshold, evaluation.Accuracy, evaluation.RocAuc);
         return new TrainingResult(history, evaluation);
+    }
+
+    private static double SinceProcessStart()
+    {
+        using var process = Process.GetCurrentProcess();
+        return (DateTime.Now - process.StartTime).TotalSeconds;
     }
 
     private CheckpointInfo Fresh() => new(0, 0, 0, 0, 0, 0, 0, [], _model, DateTimeOffset.UtcNow);
@@ -224,6 +238,9 @@ public sealed partial class TrainingRun
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs} - loss: {Loss:F4} - acc: {Acc:F4} - val_loss: {ValLoss:F4} - val_acc: {ValAcc:F4} - {PairsPerSecond:F0} pairs/s - {Seconds:F2}s - trainer idle {IdlePercent:F1}%")]
     private partial void LogEpoch(int epoch, int epochs, double loss, double acc, double valLoss, double valAcc, double pairsPerSecond, double seconds, double idlePercent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}: test pair accuracy {TestAccuracy:F4}, {SinceStart:F1} s since start")]
+    private partial void LogTestAccuracy(int epoch, double testAccuracy, double sinceStart);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from {Checkpoint}: {CompletedEpochs} epochs done, step {Step} of the next, {Batches} batches consumed")]
     private partial void LogResumed(string checkpoint, int completedEpochs, int step, long batches);
