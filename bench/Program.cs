@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Siamese.Bench.BenchConfig).Assembly).Run(args, new Siamese.Bench.BenchConfig());

@@ -1,0 +1,45 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace Siamese.Bench;
+
+/// <summary>Turns the mean time per operation into items per second, for benchmarks that say how many items an operation is.</summary>
+public sealed class ThroughputColumn(string name, Func<BenchmarkCase, double?> itemsPerOperation) : IColumn
+{
+    public static double? ImagesPerOperation(BenchmarkCase benchmark) =>
+        Attribute.GetCustomAttribute(benchmark.Descriptor.WorkloadMethod, typeof(ImagesPerOperationAttribute)) is ImagesPerOperationAttribute a ? a.Images : null;
+
+    public static double? PairsPerOperation(BenchmarkCase benchmark) =>
+        ImagesPerOperation(benchmark) is double images && benchmark.Descriptor.Type == typeof(PipelineBenchmarks) ? images / 2 : null;
+
+    public string Id => nameof(ThroughputColumn) + name;
+
+    public string ColumnName => name;
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => $"{name}: items per operation divided by the mean time per operation";
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
+        return itemsPerOperation(benchmarkCase) is double items && mean is double nanoseconds
+            ? (items / (nanoseconds * 1e-9)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
+            : "-";
+    }
+}

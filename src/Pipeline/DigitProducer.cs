@@ -1,0 +1,134 @@
+using System.Threading.Channels;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Pipeline;
+
+/// <summary>
+/// The producer stage for one digit: walks the digit's images in a shuffled order, reshuffled on every pass, augments
+/// each and writes them in blocks to its own bounded channel.
+/// </summary>
+/// <remarks>
+/// The image sequence depends only on the generator it is given: a pass starts with a shuffle, then every image
+/// takes one parameter draw. <see cref="Skip"/> replays exactly those draws without pixel work, so a producer can be
+/// started where an earlier run stopped.
+/// </remarks>
+internal sealed class DigitProducer
+{
+    private readonly DigitSet _images;
+    private readonly Augmenter _augmenter;
+    private readonly Random _random;
+    private readonly int[] _order;
+    private int _cursor;
+    private long _produced;
+
+    public DigitProducer(DigitSet images, Augmenter augmenter, Random random, int blockSize)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(augmenter);
+        ArgumentNullException.ThrowIfNull(random);
+        if (images.Count == 0)
+        {
+            throw new ArgumentException($"Digit {images.Digit} has no images.", nameof(images));
+        }
+
+        if (augmenter.Height != images.Height || augmenter.Width != images.Width)
+        {
+            throw new ArgumentException($"Augmenter is for {augmenter.Height}x{augmenter.Width} images, digit {images.Digit} has {images.Height}x{images.Width}.", nameof(augmenter));
+        }
+
+        _images = images;
+        _augmenter = augmenter;
+        _random = random;
+        _order = new int[images.Count];
+        for (int i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+
+        _cursor = _order.Length;
+        Blocks = new ImageBlockPool(blockSize, images.ImageSize);
+    }
+
+    public int Digit => _images.Digit;
+
+    /// <summary>The pool the blocks written by <see cref="RunAsync"/> come from; the reader releases blocks to it.</summary>
+    public ImageBlockPool Blocks { get; }
+
+    /// <summary>Images produced or skipped so far.</summary>
+    public long Produced => Volatile.Read(ref _produced);
+
+    public void Skip(long images)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(images);
+        for (long i = 0; i < images; i++)
+        {
+            NextIndex();
+            _augmenter.Draw(_random);
+        }
+
+        Volatile.Write(ref _produced, _produced + images);
+    }
+
+    public void Next(Span<float> destination)
+    {
+        int index = NextIndex();
+        var parameters = _augmenter.Draw(_random);
+        _augmenter.Apply(parameters, _images.Image(index), destination);
+        Volatile.Write(ref _produced, _produced + 1);
+    }
+
+    /// <summary>
+    /// Skips <paramref name="skipImages"/>, then produces until cancelled, holding a slot of <paramref name="workers"/>
+    /// only while augmenting a block. Completes <paramref name="output"/> on the way out, with the exception if any.
+    /// </summary>
+    public async Task RunAsync(ChannelWriter<ImageBlock> output, SemaphoreSlim workers, long skipImages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(workers);
+        Exception? error = null;
+        try
+        {
+            Skip(skipImages);
+            while (true)
+            {
+                var block = Blocks.Rent();
+                await workers.WaitAsync(cancellationToken);
+                try
+                {
+                    for (int i = 0; i < block.Capacity; i++)
+                    {
+                        Next(block.Image(i));
+                    }
+
+                    block.Count = block.Capacity;
+                }
+                finally
+                {
+                    workers.Release();
+                }
+
+                await output.WriteAsync(block, cancellationToken);
+            }
+        }
+        catch (Exception e)
+        {
+            error = e;
+            throw;
+        }
+        finally
+        {
+            output.TryComplete(error);
+        }
+    }
+
+    private int NextIndex()
+    {
+        if (_cursor == _order.Length)
+        {
+            _random.Shuffle(_order);
+            _cursor = 0;
+        }
+
+        return _order[_cursor++];
+    }
+}

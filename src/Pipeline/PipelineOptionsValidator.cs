@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Siamese.Pipeline;
+
+/// <summary>
+/// Validates <see cref="PipelineOptions"/> and its sub-sections. Single values are checked by their DataAnnotations,
+/// the rest here; every failure names its full configuration key and the offending value, e.g.
+/// <c>Pipeline:BatchSize must be at least 2 (got '1')</c>.
+/// </summary>
+public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        const string root = PipelineOptions.SectionName;
+
+        AddAnnotationFailures(options, root, failures);
+        if (options.Augmentation is { } augmentation)
+        {
+            string prefix = $"{root}:{nameof(PipelineOptions.Augmentation)}";
+            AddAnnotationFailures(augmentation, prefix, failures);
+            if (!AugmentationOptions.TryParseFillMode(augmentation.FillMode, out _))
+            {
+                failures.Add($"{prefix}:{nameof(AugmentationOptions.FillMode)} must be one of constant, nearest, reflect, wrap (got '{augmentation.FillMode}')");
+            }
+        }
+
+        if (options.Validation is { } validation)
+        {
+            AddAnnotationFailures(validation, $"{root}:{nameof(PipelineOptions.Validation)}", failures);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    internal static void ThrowIfInvalid(PipelineOptions options)
+    {
+        var result = new PipelineOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(PipelineOptions), result.Failures);
+        }
+    }
+
+    private static void AddAnnotationFailures(object section, string prefix, List<string> failures)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true);
+        foreach (var result in results)
+        {
+            foreach (var member in result.MemberNames)
+            {
+                object? value = section.GetType().GetProperty(member)?.GetValue(section);
+                string shown = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                failures.Add($"{prefix}:{member} {result.ErrorMessage} (got '{shown}')");
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Threading.Channels;
+
+namespace Siamese.Pipeline.Tests;
+
+public sealed class DigitProducerTests
+{
+    private const int Images = 12;
+    private const int Side = 8;
+
+    [Fact]
+    public void Next_TwoPasses_EmitEveryImageOncePerPassInNewOrder()
+    {
+        var producer = NumberedProducer(seed: 1);
+
+        var first = Enumerable.Range(0, Images).Select(_ => NextId(producer)).ToArray();
+        var second = Enumerable.Range(0, Images).Select(_ => NextId(producer)).ToArray();
+
+        Assert.Equal(Enumerable.Range(0, Images), first.Order());
+        Assert.Equal(Enumerable.Range(0, Images), second.Order());
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public void Next_SameSeed_SameSequence()
+    {
+        var a = AugmentingProducer(seed: 2);
+        var b = AugmentingProducer(seed: 2);
+
+        for (int i = 0; i < 30; i++)
+        {
+            Assert.Equal(NextImage(a), NextImage(b));
+        }
+    }
+
+    [Fact]
+    public void Skip_ThenNext_ContinuesTheUninterruptedSequence()
+    {
+        var uninterrupted = AugmentingProducer(seed: 3);
+        var resumed = AugmentingProducer(seed: 3);
+        for (int i = 0; i < 29; i++)
+        {
+            NextImage(uninterrupted);
+        }
+
+        resumed.Skip(29);
+
+        Assert.Equal(29, resumed.Produced);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(NextImage(uninterrupted), NextImage(resumed));
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_FullChannelOfCapacityOne_WaitsAndDropsNothing()
+    {
+        var producer = NumberedProducer(seed: 4);
+        var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
+        using var workers = new SemaphoreSlim(1);
+        using var cts = new CancellationTokenSource();
+        var run = producer.RunAsync(channel.Writer, workers, 0, cts.Token);
+
+        while (channel.Reader.Count < 1)
+        {
+            await Task.Delay(1);
+        }
+
+        await Task.Delay(50);
+        Assert.False(run.IsCompleted);
+        Assert.Equal(1, channel.Reader.Count);
+        Assert.InRange(producer.Produced, 1, 2); // one block waiting in the channel, at most one more in hand
+
+        for (int pass = 0; pass < 3; pass++)
+        {
+            var ids = new List<int>();
+            while (ids.Count < Images)
+            {
+                var block = await channel.Reader.ReadAsync();
+                for (int i = 0; i < block.Count; i++)
+                {
+                    ids.Add(Id(block.Image(i)));
+                }
+
+                block.Release();
+            }
+
+            Assert.Equal(Enumerable.Range(0, Images), ids.Order());
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_StopsAndCompletesChannel()
+    {
+        var producer = NumberedProducer(seed: 5);
+        var channel = Channel.CreateBounded<ImageBlock>(1);
+        using var workers = new SemaphoreSlim(1);
+        using var cts = new CancellationTokenSource();
+        var run = producer.RunAsync(channel.Writer, workers, 0, cts.Token);
+
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DrainAsync(channel.Reader));
+        Assert.Equal(1, workers.CurrentCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_WriteFails_CompletesOutputWithTheException()
+    {
+        var producer = NumberedProducer(seed: 6);
+        var output = new FailingWriter();
+        using var workers = new SemaphoreSlim(1);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => producer.RunAsync(output, workers, 0, CancellationToken.None));
+
+        Assert.Same(error, output.CompletedWith);
+    }
+
+    [Fact]
+    public async Task RunAsync_Skip_StartsAfterTheSkippedImages()
+    {
+        var reference = NumberedProducer(seed: 7);
+        var expected = Enumerable.Range(0, 2 * Images).Select(_ => NextId(reference)).ToArray()[17..22];
+        var producer = NumberedProducer(seed: 7, blockSize: 5);
+        var channel = Channel.CreateBounded<ImageBlock>(2);
+        using var workers = new SemaphoreSlim(1);
+        using var cts = new CancellationTokenSource();
+        var run = producer.RunAsync(channel.Writer, workers, 17, cts.Token);
+
+        var block = await channel.Reader.ReadAsync();
+
+        Assert.Equal(expected, Enumerable.Range(0, block.Count).Select(i => Id(block.Image(i))));
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    private static async Task DrainAsync(ChannelReader<ImageBlock> reader)
+    {
+        await foreach (var block in reader.ReadAllAsync())
+        {
+            block.Release();
+        }
+    }
+
+    private static DigitProducer NumberedProducer(int seed, int blockSize = 1) =>
+        new(TestDigits.Numbered(3, Images, Side, Side), Augmenter.RescaleOnly(1, Side, Side), new Random(seed), blockSize);
+
+    private static DigitProducer AugmentingProducer(int seed) =>
+        new(TestDigits.Random(4, Images, 28, 28, seed: 99), new Augmenter(new AugmentationOptions(), 28, 28), new Random(seed), 1);
+
+    private static float[] NextImage(DigitProducer producer)
+    {
+        var image = new float[28 * 28];
+        producer.Next(image);
+        return image;
+    }
+
+    private static int NextId(DigitProducer producer)
+    {
+        var image = new float[Side * Side];
+        producer.Next(image);
+        return Id(image);
+    }
+
+    private static int Id(ReadOnlySpan<float> image) => (int)image[0] - 1;
+
+    private sealed class FailingWriter : ChannelWriter<ImageBlock>
+    {
+        public Exception? CompletedWith { get; private set; }
+
+        public override bool TryWrite(ImageBlock item) => throw new InvalidOperationException("sink failed");
+
+        public override ValueTask<bool> WaitToWriteAsync(CancellationToken cancellationToken = default) => new(true);
+
+        public override bool TryComplete(Exception? error = null)
+        {
+            CompletedWith = error;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Threading.Channels;
+
+namespace Siamese.Pipeline.Tests;
+
+public sealed class PairingStageTests
+{
+    private const int ImageSize = 4;
+    private static readonly int[] Digits = [0, 1, 2, 3, 4];
+
+    [Fact]
+    public async Task RunAsync_OddBatch_BalancedLabelledPairsInProducerOrder()
+    {
+        using var cts = new CancellationTokenSource();
+        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token);
+        var output = Channel.CreateBounded<PairBatch>(1);
+        var pool = new PairBatchPool(7, ImageSize);
+        var run = new PairingStage(Digits, new PairSampler(new Random(1), Digits.Length, 7), pool).RunAsync(inputs, output.Writer, cts.Token);
+        var nextSequence = new int[Digits.Length];
+
+        for (int b = 0; b < 200; b++)
+        {
+            var batch = await output.Reader.ReadAsync();
+            Assert.Equal(7, batch.Count);
+            Assert.Equal([1f, 1, 1, 1, 0, 0, 0], batch.Labels);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                Assert.Equal(i < 4, batch.LeftDigits[i] == batch.RightDigits[i]);
+                foreach (var (pixels, digit) in new[] { (batch.Left, batch.LeftDigits[i]), (batch.Right, batch.RightDigits[i]) })
+                {
+                    var image = pixels.AsSpan(i * ImageSize, ImageSize);
+                    Assert.Equal(digit, (int)image[0]);
+                    Assert.Equal(nextSequence[digit]++, (int)image[1]);
+                }
+            }
+
+            pool.Return(batch);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await Task.WhenAll(feeders).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameSeedDifferentBlockingAndCapacity_SameBatches()
+    {
+        var first = await ReadBatchesAsync(seed: 2, blockSize: 1, capacity: 1, batches: 100);
+        var second = await ReadBatchesAsync(seed: 2, blockSize: 5, capacity: 3, batches: 100);
+        var otherSeed = await ReadBatchesAsync(seed: 3, blockSize: 1, capacity: 1, batches: 100);
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, otherSeed);
+    }
+
+    [Fact]
+    public async Task RunAsync_InputFails_OutputCompletesWithTheSameException()
+    {
+        using var cts = new CancellationTokenSource();
+        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token, failingDigit: 2, failAfter: 10);
+        var output = Channel.CreateBounded<PairBatch>(1);
+        var pool = new PairBatchPool(6, ImageSize);
+        var run = new PairingStage(Digits, new PairSampler(new Random(4), Digits.Length, 6), pool).RunAsync(inputs, output.Writer, cts.Token);
+
+        var read = await Assert.ThrowsAsync<ChannelClosedException>(async () =>
+        {
+            while (true)
+            {
+                pool.Return(await output.Reader.ReadAsync());
+            }
+        });
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => output.Reader.Completion);
+        Assert.Equal("producer 2 failed", failure.Message);
+        Assert.Same(failure, read.InnerException);
+        Assert.Same(failure, await Assert.ThrowsAsync<InvalidOperationException>(() => run));
+        await cts.CancelAsync();
+        await Task.WhenAll(feeders).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_OutputCompletesAsCancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token);
+        var output = Channel.CreateBounded<PairBatch>(1);
+        var run = new PairingStage(Digits, new PairSampler(new Random(5), Digits.Length, 4), new PairBatchPool(4, ImageSize)).RunAsync(inputs, output.Writer, cts.Token);
+        await output.Reader.WaitToReadAsync();
+
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var batch in output.Reader.ReadAllAsync())
+            {
+            }
+        });
+        await Task.WhenAll(feeders).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    [Fact]
+    public async Task RunAsync_InputCompletes_OutputCompletes()
+    {
+        var inputs = Digits.Select(d =>
+        {
+            var channel = Channel.CreateBounded<ImageBlock>(1);
+            channel.Writer.Complete();
+            return channel.Reader;
+        }).ToArray();
+        var output = Channel.CreateBounded<PairBatch>(1);
+
+        await new PairingStage(Digits, new PairSampler(new Random(6), Digits.Length, 4), new PairBatchPool(4, ImageSize)).RunAsync(inputs, output.Writer, CancellationToken.None);
+
+        Assert.False(await output.Reader.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task RunAsync_OutputOfCapacityOneFull_WaitsAndDropsNothing()
+    {
+        using var cts = new CancellationTokenSource();
+        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token);
+        var output = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
+        var pool = new PairBatchPool(4, ImageSize);
+        var run = new PairingStage(Digits, new PairSampler(new Random(7), Digits.Length, 4), pool).RunAsync(inputs, output.Writer, cts.Token);
+        await output.Reader.WaitToReadAsync();
+        await Task.Delay(50);
+
+        Assert.Equal(1, output.Reader.Count);
+        Assert.False(run.IsCompleted);
+        var nextSequence = new int[Digits.Length];
+        for (int b = 0; b < 50; b++)
+        {
+            var batch = await output.Reader.ReadAsync();
+            for (int i = 0; i < batch.Count; i++)
+            {
+                Assert.Equal(nextSequence[batch.LeftDigits[i]]++, (int)batch.Left[i * ImageSize + 1]);
+                Assert.Equal(nextSequence[batch.RightDigits[i]]++, (int)batch.Right[i * ImageSize + 1]);
+            }
+
+            pool.Return(batch);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await Task.WhenAll(feeders).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+    }
+
+    /// <summary>Reads batches and reduces each to (digits, per-image sequence numbers, labels).</summary>
+    private static async Task<List<string>> ReadBatchesAsync(int seed, int blockSize, int capacity, int batches)
+    {
+        using var cts = new CancellationTokenSource();
+        var (inputs, feeders) = Feed(blockSize, capacity, cts.Token);
+        var output = Channel.CreateBounded<PairBatch>(capacity);
+        var pool = new PairBatchPool(9, ImageSize);
+        var run = new PairingStage(Digits, new PairSampler(new Random(seed), Digits.Length, 9), pool).RunAsync(inputs, output.Writer, cts.Token);
+        var result = new List<string>();
+        for (int b = 0; b < batches; b++)
+        {
+            var batch = await output.Reader.ReadAsync();
+            result.Add(string.Join(",", Enumerable.Range(0, batch.Count).Select(i =>
+                $"{batch.Left[i * ImageSize]}:{batch.Left[i * ImageSize + 1]}/{batch.Right[i * ImageSize]}:{batch.Right[i * ImageSize + 1]}={batch.Labels[i]}")));
+            pool.Return(batch);
+        }
+
+        await cts.CancelAsync();
+        await Task.WhenAll([run, .. feeders]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        return result;
+    }
+
+    /// <summary>
+    /// One endless producer per digit, each writing images whose first pixel is the digit and second its sequence
+    /// number; optionally one fails after some images.
+    /// </summary>
+    private static (ChannelReader<ImageBlock>[] Inputs, Task[] Feeders) Feed(int blockSize, int capacity, CancellationToken ct, int failingDigit = -1, int failAfter = 0)
+    {
+        var inputs = new ChannelReader<ImageBlock>[Digits.Length];
+        var feeders = new Task[Digits.Length];
+        foreach (int digit in Digits)
+        {
+            var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+            inputs[digit] = channel.Reader;
+            feeders[digit] = Task.Run(async () =>
+            {
+                var pool = new ImageBlockPool(blockSize, ImageSize);
+                Exception? error = null;
+                try
+                {
+                    for (int sequence = 0; ;)
+                    {
+                        var block = pool.Rent();
+                        for (int i = 0; i < blockSize; i++, sequence++)
+                        {
+                            if (digit == failingDigit && sequence == failAfter)
+                            {
+                                throw new InvalidOperationException($"producer {digit} failed");
+                            }
+
+                            block.Image(i)[0] = digit;
+                            block.Image(i)[1] = sequence;
+                        }
+
+                        block.Count = blockSize;
+                        await channel.Writer.WriteAsync(block, ct);
+                    }
+                }
+                catch (Exception e)
+                {
+                    error = e;
+                    throw;
+                }
+                finally
+                {
+                    channel.Writer.TryComplete(error);
+                }
+            });
+        }
+
+        return (inputs, feeders);
+    }
+}
