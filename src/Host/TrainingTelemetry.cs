@@ -11,9 +11,7 @@ namespace Siamese.Host;
 /// </summary>
 public sealed partial class TrainingTelemetry : IDisposable
 {
-    public const string MeterName = "Siamese";
-
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter = new(Pipeline.Telemetry.MeterName);
     private readonly Counter<long> _pairs;
     private readonly Histogram<double> _stepTime;
     private readonly Histogram<double> _waitTime;

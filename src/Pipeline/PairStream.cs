@@ -20,9 +20,11 @@ public sealed class PairStream : IAsyncDisposable
 
     private readonly ChannelReader<ImageBlock>[] _digitQueues;
     private readonly int[] _digits;
+    private readonly PipelineMeter _meter;
 
-    private PairStream(ChannelReader<PairBatch> batches, PairBatchPool pool, Task completion, IReadOnlyList<Task> stages, CancellationTokenSource stop, SemaphoreSlim workers, ChannelReader<ImageBlock>[] digitQueues, int[] digits)
+    private PairStream(ChannelReader<PairBatch> batches, PairBatchPool pool, Task completion, IReadOnlyList<Task> stages, CancellationTokenSource stop, SemaphoreSlim workers, ChannelReader<ImageBlock>[] digitQueues, int[] digits, PipelineMeter meter)
     {
+        _meter = meter;
         _digitQueues = digitQueues;
         _digits = digits;
         Batches = batches;
@@ -73,6 +75,7 @@ public sealed class PairStream : IAsyncDisposable
         var workers = new SemaphoreSlim(options.Workers, options.Workers);
         var readers = new ChannelReader<ImageBlock>[classes.Count];
         var producers = new Task[classes.Count];
+        var producerStages = new DigitProducer[classes.Count];
         for (int i = 0; i < classes.Count; i++)
         {
             var set = classes[i];
@@ -80,6 +83,7 @@ public sealed class PairStream : IAsyncDisposable
                 ? new Augmenter(options.Augmentation, height, width)
                 : Augmenter.RescaleOnly(options.Augmentation.Rescale, height, width);
             var producer = new DigitProducer(set, augmenter, new Random(SeedDerivation.Derive(stream.Seed, set.Digit)), options.BlockSize);
+            producerStages[i] = producer;
             var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(options.ProducerCapacity)
             {
                 FullMode = BoundedChannelFullMode.Wait,
@@ -100,8 +104,9 @@ public sealed class PairStream : IAsyncDisposable
         var stage = new PairingStage(classes.Select(c => c.Digit).ToArray(), sampler, pool);
         var pairing = Task.Run(() => stage.RunAsync(readers, batches.Writer, token));
 
+        var meter = new PipelineMeter(producerStages, readers, stage, batches.Reader);
         var completion = SuperviseAsync(pairing, producers, stop);
-        return new PairStream(batches.Reader, pool, completion, [pairing, .. producers], stop, workers, readers, [.. classes.Select(c => c.Digit)]);
+        return new PairStream(batches.Reader, pool, completion, [pairing, .. producers], stop, workers, readers, [.. classes.Select(c => c.Digit)], meter);
     }
 
     /// <summary>
@@ -126,6 +131,7 @@ public sealed class PairStream : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _meter.Dispose();
         _stop.Dispose();
         _workers.Dispose();
     }

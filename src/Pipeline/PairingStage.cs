@@ -21,6 +21,7 @@ internal sealed class PairingStage
     private readonly int[] _cursor;
     private readonly int[] _left;
     private readonly int[] _right;
+    private long _produced;
 
     /// <param name="digits">The digit of each class, in the order of the input channels.</param>
     public PairingStage(IReadOnlyList<int> digits, PairSampler sampler, PairBatchPool pool)
@@ -41,6 +42,9 @@ internal sealed class PairingStage
         _left = new int[sampler.BatchSize];
         _right = new int[sampler.BatchSize];
     }
+
+    /// <summary>Batches written so far.</summary>
+    public long Produced => Interlocked.Read(ref _produced);
 
     public async Task RunAsync(IReadOnlyList<ChannelReader<ImageBlock>> inputs, ChannelWriter<PairBatch> output, CancellationToken cancellationToken)
     {
@@ -76,6 +80,7 @@ internal sealed class PairingStage
 
                 batch.Count = batchSize;
                 await output.WriteAsync(batch, cancellationToken);
+                Interlocked.Increment(ref _produced);
             }
         }
         catch (Exception e)
