@@ -9,7 +9,7 @@ public sealed class EvaluationOptions
     public const string SectionName = "Evaluation";
 
     /// <summary>Balanced pairs drawn from the MNIST test set (half same digit, half different).</summary>
-    [Range(2, 10_000_000, ErrorMessage = "Evaluation:TestPairs must be between {1} and {2}.")]
+    [Range(2, 10_000_000, ErrorMessage = "must be between {1} and {2}")]
     public int TestPairs { get; set; } = 10_000;
 
     public int Seed { get; set; } = 2024;

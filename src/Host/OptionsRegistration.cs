@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Siamese.Pipeline;
 
 namespace Siamese.Host;
 
@@ -9,18 +9,23 @@ namespace Siamese.Host;
 /// Binds each product options class to its section, validated at start, and checks them all before the
 /// host starts so a bad value ends the program with one line naming the key instead of a stack trace.
 /// </summary>
-internal static partial class OptionsRegistration
+internal static class OptionsRegistration
 {
     private sealed record Registered(Type OptionsType, string Section);
 
-    /// <summary>Binds <typeparamref name="TOptions"/> to <paramref name="section"/> with DataAnnotations and, when given, a cross-field validator.</summary>
+
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/>, validated at start by its DataAnnotations
+    /// (messages naming the key, see <see cref="OptionsAnnotations"/>) unless <paramref name="dataAnnotations"/> is
+    /// false because the section's own validator checks them.
+    /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section, bool dataAnnotations = true)
         where TOptions : class
     {
         var builder = services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
         if (dataAnnotations)
         {
-            builder.ValidateDataAnnotations();
+            services.AddSingleton<IValidateOptions<TOptions>>(new AnnotatedOptionsValidator<TOptions>(section));
         }
 
         services.AddSingleton(new Registered(typeof(TOptions), section));
@@ -44,7 +49,7 @@ internal static partial class OptionsRegistration
             }
             catch (OptionsValidationException e)
             {
-                failures.AddRange(e.Failures.Select(f => Plain(registered.Section, f)));
+                failures.AddRange(e.Failures);
             }
             catch (InvalidOperationException e)
             {
@@ -115,25 +120,4 @@ internal static partial class OptionsRegistration
 
         return previous[b.Length];
     }
-
-    /// <summary>
-    /// DataAnnotations wraps each message ("DataAnnotation validation failed for 'T' members: 'M' with the error: '...'.").
-    /// Keep the message, prefixed with the key when it does not name one already.
-    /// </summary>
-    private static string Plain(string section, string failure)
-    {
-        var match = AnnotationFailure().Match(failure);
-        if (!match.Success)
-        {
-            return failure;
-        }
-
-        var message = match.Groups["message"].Value;
-        return message.StartsWith(section + ":", StringComparison.Ordinal)
-            ? message
-            : $"{section}:{match.Groups["member"].Value}: {message}";
-    }
-
-    [GeneratedRegex("members: '(?<member>[^']*)' with the error: '(?<message>.*)'\\.$")]
-    private static partial Regex AnnotationFailure();
 }

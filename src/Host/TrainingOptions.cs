@@ -8,13 +8,13 @@ public sealed class TrainingOptions
 {
     public const string SectionName = "Training";
 
-    [Range(1, 1_000_000, ErrorMessage = "Training:Epochs must be between {1} and {2}.")]
+    [Range(1, 1_000_000, ErrorMessage = "must be between {1} and {2}")]
     public int Epochs { get; set; } = 50;
 
-    [Range(1, 100_000_000, ErrorMessage = "Training:StepsPerEpoch must be between {1} and {2}.")]
+    [Range(1, 100_000_000, ErrorMessage = "must be between {1} and {2}")]
     public int StepsPerEpoch { get; set; } = 100;
 
-    [Range(0, 1_000_000, ErrorMessage = "Training:ValidationSteps must be between {1} and {2}.")]
+    [Range(0, 1_000_000, ErrorMessage = "must be between {1} and {2}")]
     public int ValidationSteps { get; set; } = 50;
 
     public double LearningRate { get; set; } = 1e-3;
@@ -29,7 +29,7 @@ public sealed class TrainingOptions
     public int Seed { get; set; } = 1;
 
     /// <summary>libtorch intra-op threads; one is fastest for small batches on two cores.</summary>
-    [Range(1, 256, ErrorMessage = "Training:TorchThreads must be between {1} and {2}.")]
+    [Range(1, 256, ErrorMessage = "must be between {1} and {2}")]
     public int TorchThreads { get; set; } = 1;
 
     /// <summary>A checkpoint file (or a run folder holding <c>checkpoint.bin</c>) to continue from.</summary>

@@ -23,7 +23,7 @@ public sealed class ModelOptions : IValidatableObject
     private static readonly int[] TutorialHiddenSizes = [128, 128, 128];
 
     /// <summary>Pixels per image, flattened.</summary>
-    [Range(1, 1 << 24)]
+    [Range(1, 1 << 24, ErrorMessage = "must be between {1} and {2}")]
     public int InputSize { get; set; } = 784;
 
     /// <summary>
@@ -34,21 +34,21 @@ public sealed class ModelOptions : IValidatableObject
     /// Not initialised to the defaults because the configuration binder appends configured array items to an
     /// initialised array instead of replacing it.
     /// </remarks>
-    [MinLength(1)]
+    [MinLength(1, ErrorMessage = "must list at least one layer width")]
     public int[]? HiddenSizes { get; set; }
 
     /// <summary>Dropout rate after every tower layer except the last.</summary>
-    [Range(0.0, 0.95)]
+    [Range(0.0, 0.95, ErrorMessage = "must be between {1} and {2}")]
     public double Dropout { get; set; } = 0.1;
 
     /// <summary>How the two embeddings are compared: <see cref="L1Distance"/> or <see cref="L2Distance"/>.</summary>
-    [Required]
-    [AllowedValues(L1Distance, L2Distance)]
+    [Required(ErrorMessage = "is required")]
+    [AllowedValues(L1Distance, L2Distance, ErrorMessage = "must be L1 or L2")]
     public string Distance { get; set; } = L1Distance;
 
     /// <summary>How weights start: <see cref="KerasInitialization"/> or <see cref="TorchInitialization"/>.</summary>
-    [Required]
-    [AllowedValues(KerasInitialization, TorchInitialization)]
+    [Required(ErrorMessage = "is required")]
+    [AllowedValues(KerasInitialization, TorchInitialization, ErrorMessage = "must be Keras or Torch")]
     public string Initialization { get; set; } = KerasInitialization;
 
     /// <summary>The configured hidden sizes, or the tutorial's when none are configured.</summary>
@@ -59,7 +59,7 @@ public sealed class ModelOptions : IValidatableObject
         if (HiddenSizes is { } sizes && Array.Exists(sizes, size => size < 1))
         {
             yield return new ValidationResult(
-                $"{SectionName}:{nameof(HiddenSizes)} must contain only positive sizes.", [nameof(HiddenSizes)]);
+                "must contain only positive sizes", [nameof(HiddenSizes)]);
         }
     }
 

