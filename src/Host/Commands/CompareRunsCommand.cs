@@ -43,7 +43,10 @@ public sealed partial class CompareRunsCommand
 
     internal static async Task<int> RunAsync(ParseResult parsed, string[] overrides)
     {
-        var files = parsed.GetValue(ConfigsArgument) ?? [];
+        // A variadic argument also collects the configuration overrides (--Training:Epochs=5) that follow it.
+        var tokens = parsed.GetValue(ConfigsArgument) ?? [];
+        var files = tokens.Where(t => !t.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        overrides = [.. overrides, .. tokens.Where(t => t.StartsWith("--", StringComparison.Ordinal))];
         var output = ArgumentPaths.OutputFolder(
             parsed.GetValue(OutputOption),
             Path.Combine(ProductHome.Locate(), "runs", "compare-" + DateTimeOffset.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
@@ -61,30 +64,50 @@ public sealed partial class CompareRunsCommand
         }
 
         var runs = new List<NamedHistory>();
-        foreach (var variant in variants)
+        try
         {
-            var folder = Path.Combine(output, variant.Name);
-            var builder = Builder(variant, overrides, folder);
-            builder.Services.AddHostedService<TrainingWorker>();
-            using var host = ProductHost.Build(builder);
-            var command = ActivatorUtilities.CreateInstance<CompareRunsCommand>(host.Services);
-            command.LogVariant(variant.Name, runs.Count + 1, variants.Length, folder);
-            var exitCode = host.Services.GetRequiredService<ExitCode>();
-            await host.RunAsync().ConfigureAwait(false);
-            if (exitCode.Value != ExitCode.Success)
+            foreach (var variant in variants)
             {
-                return exitCode.Value;
+                int exitCode = await TrainAsync(variant, runs, variants.Length, overrides, output).ConfigureAwait(false);
+                if (exitCode != ExitCode.Success)
+                {
+                    return exitCode;
+                }
             }
+        }
+        finally
+        {
+            // The last host has gone with its logger; whatever the caller logs next needs a live one.
+            BootstrapLogger.Renew();
+        }
 
-            var history = EpochRecord.ParseCsv(await File.ReadAllTextAsync(Path.Combine(folder, "history.csv")).ConfigureAwait(false));
-            runs.Add(new NamedHistory(variant.Name, history));
-            command.LogTrained(variant.Name, history[^1].Acc, history[^1].ValAcc, TestAccuracy(folder));
-            if (runs.Count == variants.Length)
-            {
-                var figure = Path.Combine(output, FigureName);
-                RunComparisonPlot.Save(runs, figure);
-                command.LogFigure(figure);
-            }
+        return ExitCode.Success;
+    }
+
+    /// <summary>Trains one variant in its own host, as the train verb does; the last one also draws the figure.</summary>
+    private static async Task<int> TrainAsync(Variant variant, List<NamedHistory> runs, int count, string[] overrides, string output)
+    {
+        var folder = Path.Combine(output, variant.Name);
+        var builder = Builder(variant, overrides, folder);
+        builder.Services.AddHostedService<TrainingWorker>();
+        using var host = ProductHost.Build(builder);
+        var command = ActivatorUtilities.CreateInstance<CompareRunsCommand>(host.Services);
+        command.LogVariant(variant.Name, runs.Count + 1, count, folder);
+        var exitCode = host.Services.GetRequiredService<ExitCode>();
+        await host.RunAsync().ConfigureAwait(false);
+        if (exitCode.Value != ExitCode.Success)
+        {
+            return exitCode.Value;
+        }
+
+        var history = EpochRecord.ParseCsv(await File.ReadAllTextAsync(Path.Combine(folder, "history.csv")).ConfigureAwait(false));
+        runs.Add(new NamedHistory(variant.Name, history));
+        command.LogTrained(variant.Name, history[^1].Acc, history[^1].ValAcc, TestAccuracy(folder));
+        if (runs.Count == count)
+        {
+            var figure = Path.Combine(output, FigureName);
+            RunComparisonPlot.Save(runs, figure);
+            command.LogFigure(figure);
         }
 
         return ExitCode.Success;
@@ -93,6 +116,7 @@ public sealed partial class CompareRunsCommand
     /// <summary>The host of one variant: appsettings, then the variant's settings, then the command line's, then its run folder.</summary>
     internal static HostApplicationBuilder Builder(Variant variant, string[] overrides, string folder)
     {
+        BootstrapLogger.Renew();
         var builder = ProductHost.CreateBuilder(overrides);
         variant.AddSettings(builder.Configuration);
         builder.Configuration.AddCommandLine(overrides);

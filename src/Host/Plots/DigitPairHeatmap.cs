@@ -22,11 +22,12 @@ public static class DigitPairHeatmap
             }
         }
 
-        var plot = PlotStyle.Apply(new Plot());
+        using var plot = PlotStyle.Apply(new Plot());
         plot.Title($"Accuracy per digit pair at threshold {threshold:0.###} (diagonal: same digit)");
         var heatmap = plot.Add.Heatmap(cells);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
-        heatmap.ManualRange = new ScottPlot.Range(Math.Min(0.5, MinFinite(cells)), 1);
+        double low = Math.Min(0.5, MinFinite(cells));
+        heatmap.ManualRange = new ScottPlot.Range(low, 1);
         heatmap.NaNCellColor = Colors.White;
 
         // Heatmap rows run from the top: row r is centred at y = n - 1 - r, column c at x = c.
@@ -42,7 +43,7 @@ public static class DigitPairHeatmap
                 var text = plot.Add.Text((100 * cells[r, c]).ToString("F0", System.Globalization.CultureInfo.InvariantCulture), c, n - 1 - r);
                 text.Alignment = Alignment.MiddleCenter;
                 text.LabelFontSize = 12;
-                text.LabelFontColor = cells[r, c] > 0.9 ? Colors.Black : Colors.White;
+                text.LabelFontColor = (cells[r, c] - low) / (1 - low) > 0.55 ? Colors.Black : Colors.White;
             }
         }
 
@@ -53,6 +54,7 @@ public static class DigitPairHeatmap
         plot.YLabel("digit");
         plot.Add.ColorBar(heatmap);
         plot.HideGrid();
+        plot.Axes.Margins(0, 0);
         PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, Width, Height));
     }
 

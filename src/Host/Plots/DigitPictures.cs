@@ -16,7 +16,7 @@ public static class DigitPictures
     {
         var mosaic = new double[side, side];
         Blit(mosaic, image, side, 0, 0, 1);
-        var plot = ImagePlot(mosaic, title, 255);
+        using var plot = ImagePlot(mosaic, title, 255);
         PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, SingleWidth, SingleHeight));
     }
 
@@ -28,7 +28,7 @@ public static class DigitPictures
         FillNaN(mosaic);
         Blit(mosaic, left, side, 0, 0, 1);
         Blit(mosaic, right, side, 0, side + gap, 1);
-        var plot = ImagePlot(mosaic, title, 255);
+        using var plot = ImagePlot(mosaic, title, 255);
         PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, PairWidth, PairHeight));
     }
 
@@ -58,7 +58,7 @@ public static class DigitPictures
             }
         }
 
-        var plot = ImagePlot(mosaic, title, white);
+        using var plot = ImagePlot(mosaic, title, white);
         int height = mosaic.GetLength(0);
         var rowCentres = Enumerable.Range(0, rows.Count).Select(r => height - 1 - ((r * (side + gap)) + ((side - 1) / 2.0))).ToArray();
         var columnCentres = Enumerable.Range(0, columns).Select(c => (c * (side + gap)) + ((side - 1) / 2.0)).ToArray();

@@ -2,8 +2,11 @@ using ScottPlot;
 
 namespace Siamese.Host.Plots;
 
-/// <summary>The series <see cref="HistoryPlot"/> draws, per epoch; validation series are empty when no epoch has validation.</summary>
-public sealed record HistorySeries(double[] Epochs, double[] Loss, double[] ValLoss, double[] Acc, double[] ValAcc);
+/// <summary>
+/// The series <see cref="HistoryPlot"/> draws, per epoch; validation series are empty when no epoch has validation,
+/// the test accuracy series when no epoch measured it (Evaluation:EveryEpoch off).
+/// </summary>
+public sealed record HistorySeries(double[] Epochs, double[] Loss, double[] ValLoss, double[] Acc, double[] ValAcc, double[] TestAcc);
 
 /// <summary>Keras's <c>plot(history)</c>: loss (left) and accuracy (right) per epoch, training against validation.</summary>
 public static class HistoryPlot
@@ -15,12 +18,14 @@ public static class HistoryPlot
     {
         ArgumentNullException.ThrowIfNull(history);
         bool validated = history.Any(h => double.IsFinite(h.ValLoss));
+        bool tested = history.Any(h => double.IsFinite(h.TestAcc));
         return new HistorySeries(
             history.Select(h => (double)h.Epoch).ToArray(),
             history.Select(h => h.Loss).ToArray(),
             validated ? history.Select(h => h.ValLoss).ToArray() : [],
             history.Select(h => h.Acc).ToArray(),
-            validated ? history.Select(h => h.ValAcc).ToArray() : []);
+            validated ? history.Select(h => h.ValAcc).ToArray() : [],
+            tested ? history.Select(h => h.TestAcc).ToArray() : []);
     }
 
     /// <summary>Writes the two panels side by side into one <see cref="Width"/> × <see cref="Height"/> PNG.</summary>
@@ -30,16 +35,27 @@ public static class HistoryPlot
         var figure = new Multiplot();
         figure.AddPlots(2);
         figure.Layout = new ScottPlot.MultiplotLayouts.Columns();
-        Panel(figure.GetPlot(0), "Loss", "loss", series.Epochs, series.Loss, series.ValLoss, Alignment.UpperRight);
-        Panel(figure.GetPlot(1), "Accuracy", "acc", series.Epochs, series.Acc, series.ValAcc, Alignment.LowerRight);
-        PlotStyle.SaveAtomically(pngPath, path => figure.SavePng(path, Width, Height));
+        try
+        {
+            Panel(figure.GetPlot(0), "Loss", "loss", series.Epochs, series.Loss, series.ValLoss, [], Alignment.UpperRight);
+            Panel(figure.GetPlot(1), "Accuracy", "acc", series.Epochs, series.Acc, series.ValAcc, series.TestAcc, Alignment.LowerRight);
+            PlotStyle.SaveAtomically(pngPath, path => figure.SavePng(path, Width, Height));
+        }
+        finally
+        {
+            foreach (var plot in figure.GetPlots())
+            {
+                plot.Dispose();
+            }
+        }
     }
 
-    private static void Panel(Plot plot, string title, string name, double[] epochs, double[] train, double[] validation, Alignment legend)
+    private static void Panel(Plot plot, string title, string name, double[] epochs, double[] train, double[] validation, double[] test, Alignment legend)
     {
         PlotStyle.Apply(plot);
         plot.Title(title);
         plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(name);
         if (epochs.Length > 0)
         {
@@ -47,6 +63,11 @@ public static class HistoryPlot
             if (validation.Length > 0)
             {
                 plot.Add.Scatter(epochs, validation).LegendText = "val_" + name;
+            }
+
+            if (test.Length > 0)
+            {
+                plot.Add.Scatter(epochs, test).LegendText = "test_" + name;
             }
         }
 

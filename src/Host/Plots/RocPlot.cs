@@ -10,7 +10,7 @@ public static class RocPlot
 
     public static void Save(double[] falsePositiveRate, double[] truePositiveRate, double auc, string pngPath)
     {
-        var plot = PlotStyle.Apply(new Plot());
+        using var plot = PlotStyle.Apply(new Plot());
         plot.Title($"ROC on test pairs (AUC {auc:F4})");
         plot.XLabel("false positive rate");
         plot.YLabel("true positive rate");

@@ -30,26 +30,41 @@ public static class RunComparisonPlot
         var values = runs.SelectMany(r => r.History.SelectMany(h => new[] { h.Acc, h.ValAcc })).Where(double.IsFinite).DefaultIfEmpty(0.5).ToArray();
         double low = Math.Max(0, Math.Floor(values.Min() * 20) / 20);
         double high = Math.Min(1, Math.Ceiling(values.Max() * 20) / 20);
-        for (int i = 0; i < runs.Count; i++)
+        try
         {
-            var plot = PlotStyle.Apply(figure.GetPlot(i));
-            var series = HistoryPlot.Series(runs[i].History);
-            plot.Title(runs[i].Name);
-            plot.XLabel("epoch");
-            plot.YLabel("accuracy");
-            if (series.Epochs.Length > 0)
+            for (int i = 0; i < runs.Count; i++)
             {
-                plot.Add.Scatter(series.Epochs, series.Acc).LegendText = "acc";
-                if (series.ValAcc.Length > 0)
-                {
-                    plot.Add.Scatter(series.Epochs, series.ValAcc).LegendText = "val_acc";
-                }
+                Panel(PlotStyle.Apply(figure.GetPlot(i)), runs[i], low, high == low ? low + 0.05 : high);
             }
 
-            plot.ShowLegend(Alignment.LowerRight);
-            plot.Axes.SetLimitsY(low, high == low ? low + 0.05 : high);
+            PlotStyle.SaveAtomically(pngPath, path => figure.SavePng(path, WidthFor(runs.Count), Height));
+        }
+        finally
+        {
+            foreach (var plot in figure.GetPlots())
+            {
+                plot.Dispose();
+            }
+        }
+    }
+
+    private static void Panel(Plot plot, NamedHistory run, double low, double high)
+    {
+        var series = HistoryPlot.Series(run.History);
+        plot.Title(run.Name);
+        plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.YLabel("accuracy");
+        if (series.Epochs.Length > 0)
+        {
+            plot.Add.Scatter(series.Epochs, series.Acc).LegendText = "acc";
+            if (series.ValAcc.Length > 0)
+            {
+                plot.Add.Scatter(series.Epochs, series.ValAcc).LegendText = "val_acc";
+            }
         }
 
-        PlotStyle.SaveAtomically(pngPath, path => figure.SavePng(path, WidthFor(runs.Count), Height));
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.Axes.SetLimitsY(low, high);
     }
 }

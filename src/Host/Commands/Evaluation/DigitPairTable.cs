@@ -18,7 +18,7 @@ public sealed record DigitPairTable(int[] Digits, double[][] Accuracy, int[][] P
         {
             int a = position[leftDigits[i]];
             int b = position[rightDigits[i]];
-            bool right = (scores[i] >= threshold) == (labels[i] >= 0.5f);
+            bool right = (scores[i] > threshold) == (labels[i] >= 0.5f);
             foreach (var (r, c) in a == b ? [(a, b)] : new[] { (a, b), (b, a) })
             {
                 pairs[r, c]++;

@@ -1,15 +1,16 @@
 namespace Siamese.Host.Commands.Evaluation;
 
-/// <summary>A decision threshold (a pair is "same digit" when its score is at or above it) and the accuracy it gives.</summary>
+/// <summary>A decision threshold (a pair is "same digit" when its score is above it) and the accuracy it gives.</summary>
 public readonly record struct CalibratedThreshold(double Threshold, double Accuracy);
 
 /// <summary>The error rate at the threshold where false accepts and false rejects are (as nearly as the scores allow) equal.</summary>
 public readonly record struct EqualErrorRate(double Rate, double Threshold, double FalseAcceptRate, double FalseRejectRate);
 
 /// <summary>
-/// Threshold choices over similarity scores with 0/1 labels (1 = same digit), with the rule "same when score ≥ t".
-/// Every distinct cut of the sorted scores is tried: t is the midpoint between two neighbouring distinct scores,
-/// the lowest score (everything accepted) or just above the highest (everything rejected).
+/// Threshold choices over similarity scores with 0/1 labels (1 = same digit), with the rule "same when score &gt; t"
+/// (as <see cref="EvaluationResult.From"/> and <see cref="Siamese.Model.Metrics.Accuracy"/> decide). Every distinct
+/// cut of the sorted scores is tried: t is the midpoint between two neighbouring distinct scores, just below the
+/// lowest score (everything accepted) or the highest score (everything rejected).
 /// </summary>
 public static class ThresholdCalibration
 {
@@ -30,7 +31,7 @@ public static class ThresholdCalibration
     }
 
     /// <summary>
-    /// The cut where the false accept rate (negatives at or above t) and the false reject rate (positives below t)
+    /// The cut where the false accept rate (negatives above t) and the false reject rate (positives at or below t)
     /// are closest; the rate reported is their mean there.
     /// </summary>
     public static EqualErrorRate EqualError(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels)
@@ -102,7 +103,7 @@ public static class ThresholdCalibration
         // Cut k accepts items k..n-1. Start with everything accepted.
         int rejectedPositives = 0;
         int rejectedNegatives = 0;
-        var cuts = new List<Cut> { new(keys[0], scores.Length - negatives, negatives, 0) };
+        var cuts = new List<Cut> { new(Math.BitDecrement((double)keys[0]), scores.Length - negatives, negatives, 0) };
         for (int k = 0; k < keys.Length;)
         {
             int end = k;
@@ -120,7 +121,7 @@ public static class ThresholdCalibration
                 end++;
             }
 
-            double threshold = end < keys.Length ? (keys[k] + (double)keys[end]) / 2 : Math.BitIncrement((double)keys[k]);
+            double threshold = end < keys.Length ? (keys[k] + (double)keys[end]) / 2 : keys[k];
             int positives = scores.Length - negatives;
             cuts.Add(new Cut(threshold, rejectedNegatives + (positives - rejectedPositives), negatives - rejectedNegatives, rejectedPositives));
             k = end;
