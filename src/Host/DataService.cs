@@ -18,23 +18,26 @@ public sealed partial class DataService
         _logger = logger;
     }
 
-    public async Task<DatasetSplit> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>The dataset as stored (test set in file order), from Data:File, or from Data:Directory after fetching it when missing.</summary>
+    public async Task<MnistDataset> LoadDatasetAsync(CancellationToken cancellationToken)
     {
-        MnistDataset data;
         if (!string.IsNullOrWhiteSpace(_options.File))
         {
             var path = Path.GetFullPath(_options.File);
-            data = MnistLoader.TryLoad(path)
+            return MnistLoader.TryLoad(path)
                 ?? throw new DataUnavailableException(path, [$"Data:File '{path}' is neither an .npz file nor a folder holding MNIST"]);
         }
-        else
-        {
-            var directory = Path.GetFullPath(_options.Directory);
-            await _fetcher.EnsureAsync(directory, cancellationToken).ConfigureAwait(false);
-            data = MnistLoader.TryLoad(directory)
-                ?? throw new DataUnavailableException(directory, ["the folder is incomplete after fetching"]);
-        }
 
+        var directory = Path.GetFullPath(_options.Directory);
+        await _fetcher.EnsureAsync(directory, cancellationToken).ConfigureAwait(false);
+        return MnistLoader.TryLoad(directory)
+            ?? throw new DataUnavailableException(directory, ["the folder is incomplete after fetching"]);
+    }
+
+    /// <summary>Loads the dataset, splits it per digit and logs the sizes.</summary>
+    public async Task<DatasetSplit> LoadAsync(CancellationToken cancellationToken)
+    {
+        var data = await LoadDatasetAsync(cancellationToken).ConfigureAwait(false);
         LogLoaded(data.Source, data.Train.Count, data.Test.Count, data.Train.Rows, data.Train.Columns);
         var split = DatasetSplit.Create(data, _options.ValidationFraction, _options.SplitSeed);
         LogSplit("train", Total(split.Train), Counts(split.Train));

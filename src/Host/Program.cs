@@ -1,9 +1,8 @@
 using Serilog;
 using Siamese.Host;
+using Siamese.Host.Commands;
 
-Log.Logger = new LoggerConfiguration()
-    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
-    .CreateBootstrapLogger();
+BootstrapLogger.Renew();
 
 try
 {

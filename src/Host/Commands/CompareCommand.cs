@@ -61,7 +61,7 @@ public sealed partial class CompareCommand
         using var host = ProductHost.Build(ProductHost.CreateBuilder(overrides));
         var services = host.Services;
         var test = first.NeedsTestSet || second.NeedsTestSet
-            ? await MnistTestSet.LoadAsync(services.GetRequiredService<IOptions<DataOptions>>().Value, services.GetRequiredService<MnistFetcher>(), CancellationToken.None).ConfigureAwait(false)
+            ? (await services.GetRequiredService<DataService>().LoadDatasetAsync(CancellationToken.None).ConfigureAwait(false)).Test
             : null;
         var command = ActivatorUtilities.CreateInstance<CompareCommand>(services);
         bool invert = parsed.GetValue(InvertOption);

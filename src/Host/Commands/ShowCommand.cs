@@ -39,7 +39,7 @@ public sealed partial class ShowCommand
         using var host = ProductHost.Build(ProductHost.CreateBuilder(overrides));
         var services = host.Services;
         var test = source.NeedsTestSet
-            ? await MnistTestSet.LoadAsync(services.GetRequiredService<IOptions<DataOptions>>().Value, services.GetRequiredService<MnistFetcher>(), CancellationToken.None).ConfigureAwait(false)
+            ? (await services.GetRequiredService<DataService>().LoadDatasetAsync(CancellationToken.None).ConfigureAwait(false)).Test
             : null;
         var command = ActivatorUtilities.CreateInstance<ShowCommand>(services);
         var digit = source.Resolve(test, parsed.GetValue(InvertOption), new Random(parsed.GetValue(SeedOption)), new HashSet<int>(), command.LogLooksInverted);
