@@ -20,6 +20,7 @@ public sealed class BenchConfig : ManualConfig
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(new ThroughputColumn("Images/s", ThroughputColumn.ImagesPerOperation));
         AddColumn(new ThroughputColumn("Pairs/s", ThroughputColumn.PairsPerOperation));
+        AddColumn(new ThroughputColumn("Steps/s", ThroughputColumn.OnePerOperation));
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }
 }

@@ -1,3 +1,6 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Siamese.Bench.BenchConfig).Assembly).Run(args, new Siamese.Bench.BenchConfig());
+if (!Siamese.Bench.ConsoleMode.TryRun(args))
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Siamese.Bench.BenchConfig).Assembly).Run(args, new Siamese.Bench.BenchConfig());
+}

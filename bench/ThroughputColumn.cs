@@ -10,8 +10,20 @@ public sealed class ThroughputColumn(string name, Func<BenchmarkCase, double?> i
     public static double? ImagesPerOperation(BenchmarkCase benchmark) =>
         Attribute.GetCustomAttribute(benchmark.Descriptor.WorkloadMethod, typeof(ImagesPerOperationAttribute)) is ImagesPerOperationAttribute a ? a.Images : null;
 
-    public static double? PairsPerOperation(BenchmarkCase benchmark) =>
-        ImagesPerOperation(benchmark) is double images && benchmark.Descriptor.Type == typeof(PipelineBenchmarks) ? images / 2 : null;
+    /// <summary>Pipeline batches carry two images per pair; a trainer step is one batch of <c>BatchSize</c> pairs.</summary>
+    public static double? PairsPerOperation(BenchmarkCase benchmark)
+    {
+        if (benchmark.Descriptor.Type == typeof(TrainerBenchmarks))
+        {
+            return Convert.ToDouble(benchmark.Parameters[nameof(TrainerBenchmarks.BatchSize)], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return ImagesPerOperation(benchmark) is double images && benchmark.Descriptor.Type == typeof(PipelineBenchmarks) ? images / 2 : null;
+    }
+
+    /// <summary>Operations per second (for the trainer: steps/s).</summary>
+    public static double? OnePerOperation(BenchmarkCase benchmark) =>
+        benchmark.Descriptor.Type == typeof(TrainerBenchmarks) ? 1 : null;
 
     public string Id => nameof(ThroughputColumn) + name;
 

@@ -20,6 +20,7 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     private readonly Sequential tower;
     private readonly Linear head;
     private readonly bool squaredDistance;
+    private readonly nn.Module<Tensor, Tensor>[] layersAfterFlatten;
 
     public SiameseNetwork(ModelOptions options)
         : base(nameof(SiameseNetwork))
@@ -47,6 +48,9 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         head = nn.Linear(width, 1);
         squaredDistance = options.Distance == ModelOptions.L2Distance;
         RegisterComponents();
+
+        // Assigned after registration: the same modules as the tower's, not components of their own.
+        layersAfterFlatten = layers.Skip(1).Select(layer => layer.Item2).ToArray();
         if (options.Initialization == ModelOptions.KerasInitialization)
         {
             InitializeLikeKeras();
@@ -75,6 +79,25 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     /// Like <see cref="forward"/> for the left images stacked above the right ones ([2N, …]), so the tower runs
     /// once over both. Intermediate tensors go to the caller's dispose scope, which must exist.
     /// </summary>
+    /// <summary>
+    /// The training pass over rows [2N, InputSize] (left images above right ones): one logit per pair, shape [N, 1].
+    /// Skips the flatten and the final reshape, two libtorch calls of the general path. Intermediate tensors go to the
+    /// caller's dispose scope, which must exist.
+    /// </summary>
+    internal Tensor ForwardTraining(Tensor rows)
+    {
+        Tensor embedded = rows;
+        foreach (nn.Module<Tensor, Tensor> layer in layersAfterFlatten)
+        {
+            embedded = layer.forward(embedded);
+        }
+
+        long pairs = embedded.shape[0] / 2;
+        Tensor difference = embedded.narrow(0, 0, pairs) - embedded.narrow(0, pairs, pairs);
+        Tensor distance = squaredDistance ? difference.square() : difference.abs();
+        return head.forward(distance);
+    }
+
     internal Tensor ForwardStacked(Tensor stacked)
     {
         Tensor embedded = tower.forward(stacked);

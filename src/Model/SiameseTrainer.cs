@@ -18,7 +18,7 @@ namespace Siamese.Model;
 /// views into them), so the optimiser updates the whole network in a handful of tensor operations, and inputs are
 /// copied into tensors allocated once; a step allocates no managed arrays.</para>
 /// </remarks>
-public sealed class SiameseTrainer : IDisposable
+public sealed unsafe class SiameseTrainer : IDisposable
 {
     private const string StateFormat = "Siamese.SiameseTrainer.State/1";
 
@@ -28,8 +28,13 @@ public sealed class SiameseTrainer : IDisposable
     private readonly KerasRmsProp optimizer;
     private readonly Tensor inputs;
     private readonly Tensor targets;
+    private readonly Tensor logitGradients;
+    private readonly unsafe float* inputData;
+    private readonly unsafe float* targetData;
+    private readonly unsafe float* logitGradientData;
     private readonly int inputSize;
     private readonly int maxBatch;
+    private StagedViews staged;
     private bool disposed;
 
     public SiameseTrainer(ModelOptions modelOptions, TrainerSettings settings)
@@ -55,6 +60,14 @@ public sealed class SiameseTrainer : IDisposable
         optimizer = new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
         inputs = zeros(2L * maxBatch, inputSize).DetachFromDisposeScope();
         targets = zeros(maxBatch).DetachFromDisposeScope();
+        logitGradients = zeros(maxBatch, 1).DetachFromDisposeScope();
+        unsafe
+        {
+            inputData = KerasRmsProp.DataOf(inputs);
+            targetData = KerasRmsProp.DataOf(targets);
+            logitGradientData = KerasRmsProp.DataOf(logitGradients);
+        }
+
         network.train();
     }
 
@@ -84,15 +97,24 @@ public sealed class SiameseTrainer : IDisposable
         }
 
         CheckImages(left, right, count);
+        StagedViews views = StageForTraining(left, right, count);
         using var scope = NewDisposeScope();
-        (Tensor batch, Tensor target) = Stage(left, right, labels);
-        flatGradients.zero_();
-        Tensor logits = network.ForwardStacked(batch);
-        Tensor loss = binary_cross_entropy_with_logits(logits, target);
-        loss.backward();
+        Tensor logits = network.ForwardTraining(views.Images);
+        (double loss, int correct) = LossAndGradient(logits, labels);
+        try
+        {
+            logits.backward(views.LogitGradient);
+        }
+        catch
+        {
+            // A partial backward pass may have accumulated into the gradient buffer, which Step would have cleared.
+            flatGradients.zero_();
+            throw;
+        }
+
         optimizer.Step();
         StepCount++;
-        return new StepResult(loss.item<float>(), CountCorrect(logits, labels), count);
+        return new StepResult(loss, correct, count);
     }
 
     /// <summary>Loss and accuracy in evaluation mode (no dropout, no gradients), for any number of pairs.</summary>
@@ -231,6 +253,8 @@ public sealed class SiameseTrainer : IDisposable
         flatGradients.Dispose();
         inputs.Dispose();
         targets.Dispose();
+        logitGradients.Dispose();
+        staged.Dispose();
     }
 
     private static (Tensor Parameters, Tensor Gradients, IReadOnlyList<(string, long[])> Shapes) PackParameters(SiameseNetwork network)
@@ -286,6 +310,57 @@ public sealed class SiameseTrainer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Copies a training batch into the preallocated input tensor and returns views of it and of the logit-gradient
+    /// buffer for that many pairs; the views are kept while the batch size stays the same (the usual case).
+    /// </summary>
+    private unsafe StagedViews StageForTraining(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
+    {
+        var buffer = new Span<float>(inputData, 2 * maxBatch * inputSize);
+        left.CopyTo(buffer);
+        right.CopyTo(buffer[left.Length..]);
+        if (staged.Count != count)
+        {
+            staged.Dispose();
+            staged = new StagedViews(
+                count,
+                inputs.narrow(0, 0, 2L * count).DetachFromDisposeScope(),
+                [logitGradients.narrow(0, 0, count).DetachFromDisposeScope()]);
+        }
+
+        return staged;
+    }
+
+    /// <summary>
+    /// Mean binary cross-entropy of the logits (shape [N, 1]) against the labels, the pairs classified correctly, and
+    /// d(loss)/d(logit) = (sigmoid(z) − y)/N written into the logit-gradient buffer, so the backward pass starts at
+    /// the logits: the same derivative libtorch's <c>binary_cross_entropy_with_logits</c> backward computes, without
+    /// its forward and backward kernels and the loss read-back (about a dozen libtorch calls per step).
+    /// </summary>
+    private unsafe (double Loss, int Correct) LossAndGradient(Tensor logits, ReadOnlySpan<float> labels)
+    {
+        ReadOnlySpan<float> z = MemoryMarshal.Cast<byte, float>(logits.bytes);
+        int count = labels.Length;
+        double lossSum = 0;
+        int correct = 0;
+        float scale = 1f / count;
+        for (int i = 0; i < count; i++)
+        {
+            double logit = z[i];
+            double y = labels[i];
+            // max(z, 0) − z·y + log(1 + exp(−|z|)): stable for any z.
+            lossSum += Math.Max(logit, 0) - (logit * y) + Math.Log(1 + Math.Exp(-Math.Abs(logit)));
+            float sigmoid = (float)(1 / (1 + Math.Exp(-logit)));
+            logitGradientData[i] = (sigmoid - labels[i]) * scale;
+            if (z[i] > 0 == labels[i] > 0.5f)
+            {
+                correct++;
+            }
+        }
+
+        return ((float)(lossSum / count), correct);
+    }
+
     private (Tensor Batch, Tensor Target) Stage(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
     {
         Tensor batch = StageImages(left, right, labels.Length);
@@ -332,6 +407,21 @@ public sealed class SiameseTrainer : IDisposable
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    private readonly record struct StagedViews(int Count, Tensor Images, Tensor[] LogitGradient) : IDisposable
+    {
+        public void Dispose()
+        {
+            Images?.Dispose();
+            if (LogitGradient is not null)
+            {
+                foreach (Tensor tensor in LogitGradient)
+                {
+                    tensor.Dispose();
+                }
+            }
         }
     }
 }

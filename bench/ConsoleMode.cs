@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using Siamese.Pipeline;
+
+namespace Siamese.Bench;
+
+/// <summary>
+/// Quick single-figure measurements for <c>compare-with-pytorch.sh</c>, which interleaves them with the PyTorch
+/// peers (BenchmarkDotNet's runs are too long to interleave several rounds on a shared machine). Each prints one
+/// line in the peers' style.
+/// </summary>
+public static class ConsoleMode
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static bool TryRun(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            return false;
+        }
+
+        int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], Invariant) : fallback;
+        switch (args[0])
+        {
+            case "step":
+                Step(Arg(1, 20), Arg(2, 2000), Arg(3, 1));
+                return true;
+            case "profile":
+                StepProfile.Run(Arg(1, 20), Arg(2, 1000), Arg(3, 1));
+                return true;
+            case "aug":
+                Augment(Arg(1, 3));
+                return true;
+            case "pipeline":
+                Pipeline(Arg(1, 2), Arg(2, 3), Arg(3, 64));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Trainer steps/s on one fixed random batch after 100 warm-up steps, as torch_step.py does.</summary>
+    private static void Step(int batchSize, int steps, int threads)
+    {
+        using var trainer = TrainerBatch.NewTrainer(batchSize, threads);
+        var batch = TrainerBatch.Random(batchSize, seed: 1);
+        for (int i = 0; i < 100; i++)
+        {
+            batch.Step(trainer);
+        }
+
+        var process = Process.GetCurrentProcess();
+        TimeSpan cpuBefore = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++)
+        {
+            batch.Step(trainer);
+        }
+
+        double seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        Console.WriteLine(string.Format(
+            Invariant,
+            "ours B={0} threads={1}: {2:F0} steps/s, {3:F0} pairs/s (per CPU-second of the process: {4:F0} steps)",
+            batchSize,
+            threads,
+            steps / seconds,
+            steps * batchSize / seconds,
+            steps / cpuSeconds));
+    }
+
+    /// <summary>One producer's work (draw + augment, tutorial settings) on one thread over uniform-noise images, like torch_aug.py's input.</summary>
+    private static void Augment(int seconds)
+    {
+        var digits = SyntheticDigits.Create(1024, SyntheticDigits.Kind.Noise)[0];
+        var augmenter = new Augmenter(new AugmentationOptions(), SyntheticDigits.Side, SyntheticDigits.Side);
+        var random = new Random(1);
+        var output = new float[SyntheticDigits.Side * SyntheticDigits.Side];
+        long images = 0;
+        var clock = Stopwatch.StartNew();
+        var warmup = TimeSpan.FromSeconds(0.5);
+        var total = warmup + TimeSpan.FromSeconds(seconds);
+        TimeSpan started = TimeSpan.Zero;
+        while (clock.Elapsed < total)
+        {
+            for (int i = 0; i < digits.Count; i++)
+            {
+                augmenter.Apply(augmenter.Draw(random), digits.Image(i), output);
+            }
+
+            if (started == TimeSpan.Zero && clock.Elapsed >= warmup)
+            {
+                started = clock.Elapsed;
+                images = 0;
+                continue;
+            }
+
+            images += digits.Count;
+        }
+
+        double elapsed = (clock.Elapsed - started).TotalSeconds;
+        Console.WriteLine(string.Format(Invariant, "ours augment (one producer, noise images): {0:F0} images/s", images / elapsed));
+    }
+
+    /// <summary>The whole pipeline (ten producers, pairing stage, pooled batches) on MNIST-like synthetic digits.</summary>
+    private static void Pipeline(int workers, int seconds, int batchSize)
+    {
+        var options = new PipelineOptions { BatchSize = batchSize, Workers = workers, BlockSize = 64, ProducerCapacity = 4, BatchCapacity = 16 };
+        var classes = SyntheticDigits.Create(imagesPerClass: 1000, SyntheticDigits.Kind.Strokes);
+        var stream = PairStream.Start(classes, options, StreamSettings.Training(options), 0, CancellationToken.None);
+        try
+        {
+            var reader = stream.Batches;
+            long Drain(TimeSpan duration)
+            {
+                long batches = 0;
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed < duration)
+                {
+                    if (!reader.TryRead(out var batch))
+                    {
+                        batch = reader.ReadAsync().AsTask().GetAwaiter().GetResult();
+                    }
+
+                    stream.Pool.Return(batch);
+                    batches++;
+                }
+
+                return batches;
+            }
+
+            Drain(TimeSpan.FromSeconds(0.5));
+            var timer = Stopwatch.StartNew();
+            long count = Drain(TimeSpan.FromSeconds(seconds));
+            double elapsed = timer.Elapsed.TotalSeconds;
+            double images = count * 2.0 * batchSize / elapsed;
+            Console.WriteLine(string.Format(Invariant, "ours pipeline workers={0} B={1}: {2:F0} images/s, {3:F0} pairs/s", workers, batchSize, images, images / 2));
+        }
+        finally
+        {
+            stream.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}

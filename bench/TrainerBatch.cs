@@ -1,0 +1,50 @@
+using Siamese.Model;
+
+namespace Siamese.Bench;
+
+/// <summary>A fixed random batch of pairs (uniform pixels, random labels), like <c>torch_step.py</c>'s.</summary>
+public sealed class TrainerBatch
+{
+    private const int InputSize = 784;
+
+    private TrainerBatch(float[] left, float[] right, float[] labels)
+    {
+        Left = left;
+        Right = right;
+        Labels = labels;
+    }
+
+    public float[] Left { get; }
+
+    public float[] Right { get; }
+
+    public float[] Labels { get; }
+
+    public static SiameseTrainer NewTrainer(int batchSize, int threads) =>
+        new(new ModelOptions(), new TrainerSettings { MaxBatch = batchSize, TorchThreads = threads, Seed = 0 });
+
+    public static TrainerBatch Random(int batchSize, int seed)
+    {
+        var random = new Random(seed);
+        float[] Fill(int n)
+        {
+            var values = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                values[i] = random.NextSingle();
+            }
+
+            return values;
+        }
+
+        var labels = new float[batchSize];
+        for (int i = 0; i < batchSize; i++)
+        {
+            labels[i] = random.Next(2);
+        }
+
+        return new TrainerBatch(Fill(batchSize * InputSize), Fill(batchSize * InputSize), labels);
+    }
+
+    public StepResult Step(SiameseTrainer trainer) => trainer.TrainStep(Left, Right, Labels);
+}
