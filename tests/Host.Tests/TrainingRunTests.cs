@@ -121,6 +121,35 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_TrainingStepFails_StopsWithTheErrorAndKeepsLastGoodCheckpoint()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "stepfault"));
+        var clean = SyntheticDigits.FakeStream(8);
+        TrainingStreamFactory broken = (classes, skip, token) =>
+        {
+            var inner = clean(classes, skip, token);
+            var channel = System.Threading.Channels.Channel.CreateBounded<PairBatch>(1);
+            _ = Task.Run(async () =>
+            {
+                long k = skip;
+                await foreach (var batch in inner.Batches.ReadAllAsync(token))
+                {
+                    // Batch 14 carries images of the wrong size: the step itself throws.
+                    await channel.Writer.WriteAsync(k++ == 14 ? new PairBatch(8, 10) { Count = 8 } : batch, token);
+                }
+            });
+            return new TrainingStream(channel.Reader, b => { if (b.ImageSize == 784) { inner.Return(b); } }, inner.Stop);
+        };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Run(Recipe(), broken).RunAsync(split, folder, CancellationToken.None));
+
+        var kept = Checkpoint.ReadInfo(folder.CheckpointPath);
+        Assert.Equal((1, 0), (kept.CompletedEpochs, kept.StepInEpoch));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
+    }
+
+    [Fact]
     public void WriteAtomically_WriterFailsHalfway_KeepsOldFileAndLeavesNoTemporary()
     {
         using var folder = RunDirectory.Open(Path.Combine(_root, "atomic"));

@@ -63,31 +63,6 @@ public sealed class CommandProcessTests
     }
 
     [Fact]
-    public void Evaluate_TruncatedWeights_ExitsTwoNamingTheFile()
-    {
-        using var host = new HostProcess();
-        var model = Path.Combine(host.Home, "runs", "cut");
-        TestFiles.WriteTinyModel(model);
-        var weights = Path.Combine(model, TrainingRun.WeightsName);
-        File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
-
-        var result = host.Run(Timeout, "evaluate", "--model", weights, "--Evaluation:TestPairs=100");
-
-        AssertCleanRefusal(result, weights);
-    }
-
-    [Fact]
-    public void Evaluate_MissingModelOrNoModelJson_ExitsTwoNamingIt()
-    {
-        using var host = new HostProcess();
-        var stray = Path.Combine(host.Home, "stray.bin");
-        File.WriteAllText(stray, "weights?");
-
-        AssertCleanRefusal(host.Run(Timeout, "evaluate", "--model", "runs/nothing-here"), "runs/nothing-here does not exist");
-        AssertCleanRefusal(host.Run(Timeout, "evaluate", "--model", stray), "no model.json beside it");
-    }
-
-    [Fact]
     public void Compare_TestImageAndDrawnPicture_PrintsSimilarityAndDrawsTitledPair()
     {
         using var host = new HostProcess();
@@ -101,20 +76,6 @@ public sealed class CommandProcessTests
         AssertExit(0, result);
         Assert.Matches(@"Similarity of test:0 and .*my one\.png: \d\.\d{3} \(""7 v\.s \? , similarity : \d\.\d{3}""", result.Output);
         Assert.Equal((DigitPictures.PairWidth, DigitPictures.PairHeight), TestFiles.PngSize(Path.Combine(host.Home, "pair.png")));
-    }
-
-    [Fact]
-    public void Compare_BadPictures_ExitTwoNamingTheFile()
-    {
-        using var host = new HostProcess();
-        var model = Path.Combine(host.Home, "runs", "tiny");
-        TestFiles.WriteTinyModel(model);
-        var text = Path.Combine(host.Home, "notes.png");
-        File.WriteAllText(text, "not a picture");
-
-        AssertCleanRefusal(host.Run(Timeout, "compare", text, "test:1", "--model", model), $"Image {text} is not a PNG or JPEG picture");
-        AssertCleanRefusal(host.Run(Timeout, "compare", "missing.png", "test:1", "--model", model), "missing.png does not exist");
-        AssertCleanRefusal(host.Run(Timeout, "compare", "test:x", "test:1", "--model", model), "'test:x'");
     }
 
     [Fact]

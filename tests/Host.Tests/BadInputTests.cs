@@ -1,0 +1,214 @@
+using Siamese.Host.Tests.Commands;
+
+namespace Siamese.Host.Tests;
+
+/// <summary>
+/// Every kind of bad input a user can give, against the real program: each is refused with one clear line
+/// naming the setting or file, exit code 2, no stack trace, and nothing started that should not be.
+/// (The readers' own refusals of bad data files are tested beside them, in tests/Pipeline.Tests/Data.)
+/// </summary>
+public sealed class BadInputTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private static void Refused(HostProcess.Result result, string mentions)
+    {
+        Assert.True(result.ExitCode == ExitCode.BadInput, $"exit {result.ExitCode}:\n{result.Output}");
+        Assert.Contains(mentions, result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
+    [Theory]
+    [InlineData("--Pipeline:BatchSize=1", "Pipeline:BatchSize")]
+    [InlineData("--Pipeline:Augmentation:FillMode=mirror", "Pipeline:Augmentation:FillMode")]
+    [InlineData("--Training:Epochs=0", "Training:Epochs")]
+    [InlineData("--Training:LearningRate=0", "Training:LearningRate")]
+    [InlineData("--Data:ValidationFraction=1", "Data:ValidationFraction")]
+    [InlineData("--Model:Distance=cosine", "Distance")]
+    [InlineData("--Training:Epochs=many", "Epochs")]
+    public void Train_BadSetting_ExitsTwoNamingTheKey(string setting, string key)
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, setting);
+
+        Assert.True(result.ExitCode == 2, result.Output);
+        Assert.Contains(key, result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+        Assert.False(Directory.Exists(Path.Combine(host.Home, "runs")));
+    }
+
+    [Fact]
+    public void Run_MalformedAppsettings_ExitsTwoNamingTheFile()
+    {
+        using var host = new HostProcess();
+        File.WriteAllText(Path.Combine(host.Home, "appsettings.json"), "{ \"Training\": { ");
+
+        var result = host.Run(Timeout);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("appsettings.json", result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
+    [Fact]
+    public void Run_UnknownVerb_ExitsTwo()
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, "trian");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Unknown command or argument 'trian'", result.Output);
+    }
+
+    [Fact]
+    public void Train_CorruptDataFile_ExitsTwoNamingTheFile()
+    {
+        using var host = new HostProcess(settings => settings["Data"]!["Directory"] = "bad-data");
+        var data = Directory.CreateDirectory(Path.Combine(host.Home, "bad-data")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(HostProcess.RepositoryRoot, "data", "mnist")))
+        {
+            File.Copy(file, Path.Combine(data, Path.GetFileName(file)));
+        }
+
+        var images = Path.Combine(data, "train-images-idx3-ubyte");
+        File.WriteAllBytes(images, File.ReadAllBytes(images)[..1000]);
+
+        var result = host.Run(Timeout, "--Output:Directory=runs/corrupt");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("train-images-idx3-ubyte: truncated", result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
+    [Fact]
+    public void Evaluate_TruncatedWeights_ExitsTwoNamingTheFile()
+    {
+        using var host = new HostProcess();
+        var model = Path.Combine(host.Home, "runs", "cut");
+        TestFiles.WriteTinyModel(model);
+        var weights = Path.Combine(model, TrainingRun.WeightsName);
+        File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
+
+        var result = host.Run(Timeout, "evaluate", "--model", weights, "--Evaluation:TestPairs=100");
+
+        Refused(result, weights);
+    }
+
+    [Fact]
+    public void Evaluate_MissingModelOrNoModelJson_ExitsTwoNamingIt()
+    {
+        using var host = new HostProcess();
+        var stray = Path.Combine(host.Home, "stray.bin");
+        File.WriteAllText(stray, "weights?");
+
+        Refused(host.Run(Timeout, "evaluate", "--model", "runs/nothing-here"), "runs/nothing-here does not exist");
+        Refused(host.Run(Timeout, "evaluate", "--model", stray), "no model.json beside it");
+    }
+
+    [Fact]
+    public void Compare_BadPictures_ExitTwoNamingTheFile()
+    {
+        using var host = new HostProcess();
+        var model = Path.Combine(host.Home, "runs", "tiny");
+        TestFiles.WriteTinyModel(model);
+        var text = Path.Combine(host.Home, "notes.png");
+        File.WriteAllText(text, "not a picture");
+
+        Refused(host.Run(Timeout, "compare", text, "test:1", "--model", model), $"Image {text} is not a PNG or JPEG picture");
+        Refused(host.Run(Timeout, "compare", "missing.png", "test:1", "--model", model), "missing.png does not exist");
+        Refused(host.Run(Timeout, "compare", "test:x", "test:1", "--model", model), "'test:x'");
+    }
+
+    [Theory]
+    [InlineData("--Pipeline:ProducerCapacity=0", "Pipeline:ProducerCapacity must be at least 1 (got '0')")]
+    [InlineData("--Pipeline:BatchCapacity=0", "Pipeline:BatchCapacity")]
+    [InlineData("--Pipeline:Augmentation:RotationRange=-5", "Pipeline:Augmentation:RotationRange")]
+    [InlineData("--Pipeline:Augmentation:ZoomRange=-0.1", "Pipeline:Augmentation:ZoomRange")]
+    [InlineData("--Data:ValidationFraction=0", "Data:ValidationFraction")]
+    [InlineData("--Training:LearningRate=-1", "Training:LearningRate must be a positive number")]
+    [InlineData("--Model:Dropout=1.5", "Model:Dropout")]
+    [InlineData("--Evaluation:Threshold=1", "Evaluation:Threshold")]
+    public void Train_OptionOutOfRange_ExitsTwoNamingTheKeyBeforeAnyOutput(string setting, string message)
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, setting);
+
+        Refused(result, message);
+        Assert.False(Directory.Exists(Path.Combine(host.Home, "runs")));
+    }
+
+    [Fact]
+    public void Run_UnknownKeyInAProductSection_WarnsWithTheClosestKey()
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, "fetch-data", "--Training:Epoch=3");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("Training:Epoch is not a setting and is ignored; did you mean Training:Epochs?", result.Output);
+    }
+
+    [Fact]
+    public void Train_OutputFolderCannotBeCreated_RefusedBeforeLoadingData()
+    {
+        using var host = new HostProcess();
+        File.WriteAllText(Path.Combine(host.Home, "a-file"), "x");
+
+        var result = host.Run(Timeout, "--Output:Directory=a-file/run");
+
+        Refused(result, "a-file/run cannot be created");
+        Assert.DoesNotContain("Loaded MNIST", result.Output);
+    }
+
+    [Fact]
+    public void Train_RunFolderHeldByAnotherInstance_RefusedWithoutTouchingIt()
+    {
+        using var host = new HostProcess();
+        var folder = Path.Combine(host.Home, "runs", "busy");
+        using var other = RunDirectory.Open(folder);
+        File.WriteAllText(other.File("history.csv"), "kept");
+
+        var result = host.Run(Timeout, "--Output:Directory=runs/busy");
+
+        Refused(result, "is in use by another running instance");
+        Assert.Equal("kept", File.ReadAllText(other.File("history.csv")));
+        Assert.DoesNotContain("Loaded MNIST", result.Output);
+    }
+
+    [Fact]
+    public void Train_NoDataAndNoReachableSource_ExitsTwoWithEveryReason()
+    {
+        using var host = new HostProcess(settings => settings["Data"]!["Directory"] = "empty");
+
+        var result = host.Run(Timeout, "--Data:Sources:0=keras-npz", "--Data:Sources:1=keras-npz", "--Data:KerasUrl=http://127.0.0.1:9/mnist.npz", "--Output:Directory=runs/nodata");
+
+        Refused(result, "no source could fetch it");
+        Assert.Contains("Set Data:Directory or Data:File", result.Output);
+        Assert.False(File.Exists(Path.Combine(host.Home, "empty", "mnist.npz")));
+    }
+
+    [Fact]
+    public void Train_ResumeFromTruncatedCheckpoint_ExitsTwoNamingTheFile()
+    {
+        using var host = new HostProcess();
+        var folder = Directory.CreateDirectory(Path.Combine(host.Home, "runs", "cut")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, RunDirectory.CheckpointName), "SIAMCKP1"u8.ToArray());
+
+        var result = host.Run(Timeout, "--Training:ResumeFrom=runs/cut");
+
+        Refused(result, RunDirectory.CheckpointName);
+    }
+
+    [Fact]
+    public void Train_ResumeFromMissingCheckpoint_ExitsTwoNamingTheSetting()
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, "--Training:ResumeFrom=runs/never");
+
+        Refused(result, "Training:ResumeFrom 'runs/never' is neither a checkpoint file nor a run folder");
+    }
+}
