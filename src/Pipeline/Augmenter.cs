@@ -54,6 +54,18 @@ public sealed class Augmenter
     private readonly byte[] _padded;
     private readonly int[] _quads;
 
+    // The flat sampler's per-step tables (see SampleConstantFlatAvx2): the first pixel, the output row of the first
+    // and of the last lane, the column of every lane, and which lanes lie on the second row.
+    private readonly int _steps;
+    private readonly int[] _stepStart;
+    private readonly int[] _stepRow;
+    private readonly int[] _stepLastRow;
+    private readonly float[] _stepColumns;
+    private readonly int[] _stepNextRowMask;
+    private readonly float[] _rowStarts;
+    private readonly float[] _colStarts;
+    private readonly bool[] _rowSampled;
+
     public Augmenter(AugmentationOptions options, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -80,6 +92,33 @@ public sealed class Augmenter
         _padded = new byte[height * width + _quadStride + 32];
         _quads = new int[height * _quadStride];
         VectorPath = Avx2.IsSupported && Fma.IsSupported && width >= Vector256<float>.Count;
+
+        int lanes = Vector256<float>.Count;
+        int size = height * width;
+        _steps = size >= lanes ? (size + lanes - 1) / lanes : 0;
+        _stepStart = new int[_steps];
+        _stepRow = new int[_steps];
+        _stepLastRow = new int[_steps];
+        _stepColumns = new float[_steps * lanes];
+        _stepNextRowMask = new int[_steps * lanes];
+        for (int k = 0; k < _steps; k++)
+        {
+            // The last step overlaps the previous one when the image size is not a multiple of 8.
+            int start = Math.Min(k * lanes, size - lanes);
+            _stepStart[k] = start;
+            _stepRow[k] = start / width;
+            _stepLastRow[k] = (start + lanes - 1) / width;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                int pixel = start + lane;
+                _stepColumns[k * lanes + lane] = pixel % width;
+                _stepNextRowMask[k * lanes + lane] = pixel / width == _stepRow[k] ? 0 : -1;
+            }
+        }
+
+        _rowStarts = new float[height + 1];
+        _colStarts = new float[height + 1];
+        _rowSampled = new bool[height + 1];
     }
 
     /// <summary>An augmenter that only rescales: no random transform, no random draws.</summary>
@@ -102,6 +141,12 @@ public sealed class Augmenter
 
     /// <summary>Whether the AVX2 sampler is used for <c>constant</c> fill; tests switch it off to compare paths.</summary>
     internal bool VectorPath { get; set; }
+
+    /// <summary>
+    /// Whether the AVX2 sampler walks the image as one flat stream of pixels (the default) rather than row by row;
+    /// both give the same bits, and tests compare them.
+    /// </summary>
+    internal bool FlatVectorPath { get; set; } = true;
 
     public AugmentParameters Draw(Random random)
     {
@@ -143,7 +188,14 @@ public sealed class Augmenter
         }
         else if (_fillMode == FillMode.Constant && VectorPath)
         {
-            SampleConstantAvx2(map, source, destination);
+            if (FlatVectorPath)
+            {
+                SampleConstantFlatAvx2(map, source, destination);
+            }
+            else
+            {
+                SampleConstantAvx2(map, source, destination);
+            }
         }
         else
         {
@@ -252,6 +304,7 @@ public sealed class Augmenter
     /// past the right or bottom edge are whatever follows in the buffer (the next row, or zero padding): the
     /// sampler only reaches them with weight 0, because in <c>constant</c> mode coordinates are clamped to the image.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void BuildQuads(ReadOnlySpan<byte> source)
     {
         source.CopyTo(_padded);
@@ -361,6 +414,112 @@ public sealed class Augmenter
                     var value = Fma.MultiplyAdd(fy, bottom - top, top);
                     (Avx.BlendVariable(fill, value, inside) * scale).Store(outputRow + c);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same arithmetic as <see cref="SampleConstantAvx2"/>, lane for lane, but over the image as one flat stream
+    /// of <c>height × width</c> pixels: eight consecutive pixels per step whatever the row they fall in (98 steps for
+    /// 28×28 instead of 112 with the per-row overlap). A lane on output row r at column c computes
+    /// y = fma(RowPerCol, c, rowStart[r]) and x = fma(ColPerCol, c, colStart[r]) with rowStart and colStart rounded
+    /// to float once per row, exactly as the row-wise sampler does, so every output bit is the same. A step whose
+    /// rows only reach blank source rows (zero fill) is stored as zeros, as the row-wise sampler clears such rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void SampleConstantFlatAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        BuildQuads(source);
+        var (firstInked, lastInked) = InkedRows(source);
+        bool skipBlank = _fillValue == 0;
+        float rowPerColScalar = (float)map.RowPerCol;
+        for (int r = 0; r < _height; r++)
+        {
+            float rowStartScalar = (float)(map.Row0 + map.RowPerRow * r);
+            _rowStarts[r] = rowStartScalar;
+            _colStarts[r] = (float)(map.Col0 + map.ColPerRow * r);
+            bool sampled = true;
+            if (skipBlank)
+            {
+                // y is linear in c, so the first and last columns bound the rows sampled: floor(y) and floor(y) + 1.
+                float yFirst = rowStartScalar;
+                float yLast = MathF.FusedMultiplyAdd(rowPerColScalar, _width - 1, rowStartScalar);
+                sampled = !((yFirst < firstInked - 1 && yLast < firstInked - 1) || (yFirst >= lastInked + 1 && yLast >= lastInked + 1));
+            }
+
+            _rowSampled[r] = sampled;
+        }
+
+        _rowStarts[_height] = _rowStarts[_height - 1];
+        _colStarts[_height] = _colStarts[_height - 1];
+        _rowSampled[_height] = _rowSampled[_height - 1];
+
+        var rowPerCol = Vector256.Create(rowPerColScalar);
+        var colPerCol = Vector256.Create((float)map.ColPerCol);
+        var lowest = Vector256.Create(-Tolerance);
+        var lastRow = Vector256.Create((float)(_height - 1));
+        var lastCol = Vector256.Create((float)(_width - 1));
+        var rowLimit = Vector256.Create(_height - 1 + Tolerance);
+        var colLimit = Vector256.Create(_width - 1 + Tolerance);
+        var stride = Vector256.Create(_quadStride);
+        var fill = Vector256.Create(_fillValue);
+        var scale = Vector256.Create(_rescale);
+        var byte0 = Byte0;
+        var byte1 = Byte1;
+        var byte2 = Byte2;
+        var byte3 = Byte3;
+        int steps = _steps;
+
+        fixed (int* quads = _quads)
+        fixed (float* output = destination)
+        fixed (int* stepStart = _stepStart)
+        fixed (int* stepRow = _stepRow)
+        fixed (int* stepLastRow = _stepLastRow)
+        fixed (float* stepColumns = _stepColumns)
+        fixed (int* stepNextRowMask = _stepNextRowMask)
+        fixed (float* rowStarts = _rowStarts)
+        fixed (float* colStarts = _colStarts)
+        fixed (bool* rowSampled = _rowSampled)
+        {
+            for (int k = 0; k < steps; k++)
+            {
+                int r = stepRow[k];
+                float* outputStep = output + stepStart[k];
+                if (!rowSampled[r] && !rowSampled[stepLastRow[k]])
+                {
+                    Vector256<float>.Zero.Store(outputStep);
+                    continue;
+                }
+
+                var columns = Avx.LoadVector256(stepColumns + k * Vector256<float>.Count);
+                var nextRow = Avx.LoadVector256(stepNextRowMask + k * Vector256<int>.Count).AsSingle();
+                var rowStart = Avx.BlendVariable(Vector256.Create(rowStarts[r]), Vector256.Create(rowStarts[r + 1]), nextRow);
+                var colStart = Avx.BlendVariable(Vector256.Create(colStarts[r]), Vector256.Create(colStarts[r + 1]), nextRow);
+
+                var y = Fma.MultiplyAdd(rowPerCol, columns, rowStart);
+                var x = Fma.MultiplyAdd(colPerCol, columns, colStart);
+                var inside = Avx.Compare(y, lowest, FloatComparisonMode.OrderedGreaterThanOrEqualNonSignaling)
+                    & Avx.Compare(y, rowLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling)
+                    & Avx.Compare(x, lowest, FloatComparisonMode.OrderedGreaterThanOrEqualNonSignaling)
+                    & Avx.Compare(x, colLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling);
+                y = Avx.Min(Avx.Max(y, Vector256<float>.Zero), lastRow);
+                x = Avx.Min(Avx.Max(x, Vector256<float>.Zero), lastCol);
+
+                var yFloor = Avx.ConvertToVector256Int32WithTruncation(y);
+                var xFloor = Avx.ConvertToVector256Int32WithTruncation(x);
+                var fy = y - Avx.ConvertToVector256Single(yFloor);
+                var fx = x - Avx.ConvertToVector256Single(xFloor);
+
+                var quad = Avx2.GatherVector256(quads, Avx2.MultiplyLow(yFloor, stride) + xFloor, 4).AsByte();
+                var p00 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte0).AsInt32());
+                var p01 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte1).AsInt32());
+                var p10 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte2).AsInt32());
+                var p11 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte3).AsInt32());
+
+                var top = Fma.MultiplyAdd(fx, p01 - p00, p00);
+                var bottom = Fma.MultiplyAdd(fx, p11 - p10, p10);
+                var value = Fma.MultiplyAdd(fy, bottom - top, top);
+                (Avx.BlendVariable(fill, value, inside) * scale).Store(outputStep);
             }
         }
     }
