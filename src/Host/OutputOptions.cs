@@ -10,7 +10,7 @@ public sealed class OutputOptions
     /// <summary>The run folder; empty means <c>runs/&lt;yyyyMMdd-HHmmss&gt;</c>. A resumed run keeps writing into its checkpoint's folder unless this is set.</summary>
     public string? Directory { get; set; }
 
-    /// <summary>Also write TensorBoard event files (<c>tensorboard/</c> in the run folder).</summary>
+    /// <summary>Also write TensorBoard event files (<c>tensorboard/</c> in the run folder): loss and accuracy per epoch.</summary>
     public bool TensorBoard { get; set; } = true;
 
     public string ResolveRunDirectory(DateTimeOffset now) =>

@@ -24,6 +24,7 @@ public sealed partial class TrainingRun
     private readonly TrainingOptions _training;
     private readonly EvaluationOptions _evaluation;
     private readonly TelemetryOptions _telemetry;
+    private readonly OutputOptions _output;
     private readonly ILogger<TrainingRun> _logger;
     private readonly TrainingStreamFactory _streams;
 
@@ -33,8 +34,9 @@ public sealed partial class TrainingRun
         IOptions<TrainingOptions> training,
         IOptions<EvaluationOptions> evaluation,
         IOptions<TelemetryOptions> telemetry,
+        IOptions<OutputOptions> output,
         ILogger<TrainingRun> logger)
-        : this(pipeline, model, training, evaluation, telemetry, logger, null)
+        : this(pipeline, model, training, evaluation, telemetry, output, logger, null)
     {
     }
 
@@ -45,10 +47,12 @@ public sealed partial class TrainingRun
         IOptions<TrainingOptions> training,
         IOptions<EvaluationOptions> evaluation,
         IOptions<TelemetryOptions> telemetry,
+        IOptions<OutputOptions> output,
         ILogger<TrainingRun> logger,
         TrainingStreamFactory? streams)
     {
         _telemetry = telemetry.Value;
+        _output = output.Value;
         _pipeline = pipeline.Value;
         _model = model.Value;
         _training = training.Value;
@@ -108,6 +112,7 @@ public sealed partial class TrainingRun
         var history = state.History.ToList();
         var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale);
         var everyEpochPairs = _evaluation.EveryEpoch ? evaluator.TestPairs(split.Test) : null;
+        var tensorBoard = _output.TensorBoard ? new TensorBoardLog(run.File("tensorboard")) : null;
         long consumed = state.BatchesConsumed;
         int epoch = state.CompletedEpochs;
         int step = state.StepInEpoch;
@@ -169,6 +174,8 @@ public sealed partial class TrainingRun
                 {
                     LogTestAccuracy(record.Epoch, testAcc, record.SinceStart);
                 }
+
+                WriteTensorBoard(tensorBoard, record);
 
                 LogEpoch(record.Epoch, _training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, 100.0 * Stopwatch.GetElapsedTime(0, waitTicks).TotalSeconds / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
 
@@ -236,6 +243,21 @@ public sealed partial class TrainingRun
     {
         run.WriteAllText("history.csv", EpochRecord.ToCsv(history));
         run.WriteJson("history.json", history);
+    }
+
+    private static void WriteTensorBoard(TensorBoardLog? log, EpochRecord record)
+    {
+        if (log is null)
+        {
+            return;
+        }
+
+        log.Scalar("loss/train", record.Loss, record.Epoch);
+        log.Scalar("loss/validation", record.ValLoss, record.Epoch);
+        log.Scalar("accuracy/train", record.Acc, record.Epoch);
+        log.Scalar("accuracy/validation", record.ValAcc, record.Epoch);
+        log.Scalar("accuracy/test", record.TestAcc, record.Epoch);
+        log.Scalar("throughput/pairs_per_second", record.PairsPerSecond, record.Epoch);
     }
 
     /// <summary>The history plot, drawn when a run ends (finished or interrupted): ~35 ms, too slow for every epoch on the trainer thread.</summary>

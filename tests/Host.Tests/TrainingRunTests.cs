@@ -15,6 +15,7 @@ public sealed class TrainingRunTests : IDisposable
         Options.Create(training),
         Options.Create(new EvaluationOptions { TestPairs = 200 }),
         Options.Create(new TelemetryOptions()),
+        Options.Create(new OutputOptions()),
         NullLogger<TrainingRun>.Instance,
         streams);
 
@@ -38,6 +39,8 @@ public sealed class TrainingRunTests : IDisposable
         }
 
         Assert.Equal(result.History.Select(h => h.Loss), EpochRecord.ParseCsv(File.ReadAllText(folder.File("history.csv"))).Select(h => h.Loss));
+        var events = Assert.Single(Directory.GetFiles(folder.File("tensorboard"), "events.out.tfevents.*"));
+        Assert.True(new FileInfo(events).Length > 6 * 6 * 20, "one event per scalar per epoch");
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
     }
 
@@ -189,6 +192,7 @@ public sealed class TrainingRunTests : IDisposable
             Options.Create(Recipe(epochs: 2)),
             Options.Create(new EvaluationOptions { TestPairs = 100 }),
             Options.Create(new TelemetryOptions()),
+            Options.Create(new OutputOptions()),
             NullLogger<TrainingRun>.Instance);
 
         var result = await run.RunAsync(split, folder, CancellationToken.None);
