@@ -64,7 +64,7 @@ public sealed class Augmenter
     private readonly int[] _stepNextRowMask;
     private readonly float[] _rowStarts;
     private readonly float[] _colStarts;
-    private readonly bool[] _rowSampled;
+    private readonly int[] _rowSampled;
 
     public Augmenter(AugmentationOptions options, int height, int width)
     {
@@ -118,7 +118,7 @@ public sealed class Augmenter
 
         _rowStarts = new float[height + 1];
         _colStarts = new float[height + 1];
-        _rowSampled = new bool[height + 1];
+        _rowSampled = new int[height + 1];
     }
 
     /// <summary>An augmenter that only rescales: no random transform, no random draws.</summary>
@@ -423,8 +423,9 @@ public sealed class Augmenter
     /// of <c>height × width</c> pixels: eight consecutive pixels per step whatever the row they fall in (98 steps for
     /// 28×28 instead of 112 with the per-row overlap). A lane on output row r at column c computes
     /// y = fma(RowPerCol, c, rowStart[r]) and x = fma(ColPerCol, c, colStart[r]) with rowStart and colStart rounded
-    /// to float once per row, exactly as the row-wise sampler does, so every output bit is the same. A step whose
-    /// rows only reach blank source rows (zero fill) is stored as zeros, as the row-wise sampler clears such rows.
+    /// to float once per row, exactly as the row-wise sampler does, so every output bit is the same. With zero fill, lanes
+    /// on output rows that only reach blank source rows are stored as +0 (a step wholly on such rows is not sampled),
+    /// as the row-wise sampler clears those rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SampleConstantFlatAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
@@ -447,7 +448,7 @@ public sealed class Augmenter
                 sampled = !((yFirst < firstInked - 1 && yLast < firstInked - 1) || (yFirst >= lastInked + 1 && yLast >= lastInked + 1));
             }
 
-            _rowSampled[r] = sampled;
+            _rowSampled[r] = sampled ? -1 : 0;
         }
 
         _rowStarts[_height] = _rowStarts[_height - 1];
@@ -479,13 +480,13 @@ public sealed class Augmenter
         fixed (int* stepNextRowMask = _stepNextRowMask)
         fixed (float* rowStarts = _rowStarts)
         fixed (float* colStarts = _colStarts)
-        fixed (bool* rowSampled = _rowSampled)
+        fixed (int* rowSampled = _rowSampled)
         {
             for (int k = 0; k < steps; k++)
             {
                 int r = stepRow[k];
                 float* outputStep = output + stepStart[k];
-                if (!rowSampled[r] && !rowSampled[stepLastRow[k]])
+                if ((rowSampled[r] | rowSampled[stepLastRow[k]]) == 0)
                 {
                     Vector256<float>.Zero.Store(outputStep);
                     continue;
@@ -519,7 +520,11 @@ public sealed class Augmenter
                 var top = Fma.MultiplyAdd(fx, p01 - p00, p00);
                 var bottom = Fma.MultiplyAdd(fx, p11 - p10, p10);
                 var value = Fma.MultiplyAdd(fy, bottom - top, top);
-                (Avx.BlendVariable(fill, value, inside) * scale).Store(outputStep);
+                var result = Avx.BlendVariable(fill, value, inside) * scale;
+
+                // Lanes on a row that only reaches blank source rows are +0, as the row-wise sampler clears them.
+                var keep = Avx.BlendVariable(Vector256.Create(rowSampled[r]).AsSingle(), Vector256.Create(rowSampled[r + 1]).AsSingle(), nextRow);
+                (result & keep).Store(outputStep);
             }
         }
     }

@@ -242,6 +242,45 @@ public sealed class AugmenterTests
         }
     }
 
+    [Theory]
+    [InlineData(28, 28, 0.0, 1.0 / 255, false)]
+    [InlineData(28, 28, 0.0, -1.0 / 255, true)]
+    [InlineData(28, 28, 3.0, 1.0 / 255, true)]
+    [InlineData(13, 21, 0.0, 1.0 / 255, true)]
+    [InlineData(13, 21, 5.0, 0.5, false)]
+    [InlineData(9, 8, 0.0, 1.0 / 255, false)]
+    public void Apply_FlatVectorPath_IsBitIdenticalToRowWiseVectorPath(int height, int width, double fillValue, double rescale, bool blankMargins)
+    {
+        var options = new AugmentationOptions { RotationRange = 30, ZoomRange = 0.3, ShearRange = 10, FillValue = fillValue, Rescale = rescale, HorizontalFlip = true, VerticalFlip = true };
+        var flat = new Augmenter(options, height, width) { VectorPath = true, FlatVectorPath = true };
+        var rows = new Augmenter(options, height, width) { VectorPath = true, FlatVectorPath = false };
+        var source = RandomImage(height, width, seed: 14);
+        if (blankMargins)
+        {
+            for (int r = 0; r < height; r++)
+            {
+                if (r < height / 3 || r >= height - height / 4)
+                {
+                    source.AsSpan(r * width, width).Clear();
+                }
+            }
+        }
+
+        var random = new Random(15);
+        var expected = new float[height * width];
+        var actual = new float[height * width];
+        for (int i = 0; i < 500; i++)
+        {
+            var parameters = flat.Draw(random) with { Tx = random.Next(-height / 2, height / 2 + 1) };
+            rows.Apply(parameters, source, expected);
+            flat.Apply(parameters, source, actual);
+            for (int p = 0; p < expected.Length; p++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(expected[p]), BitConverter.SingleToInt32Bits(actual[p]));
+            }
+        }
+    }
+
     [Fact]
     public void Draw_ShiftRanges_AreFractionsBelowOneAndPixelsAbove()
     {
