@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using System.Threading.Channels;
 using Siamese.Pipeline.Data;
 
@@ -73,8 +74,33 @@ internal sealed class DigitProducer
     {
         int index = NextIndex();
         var parameters = _augmenter.Draw(_random);
+        if (_cursor < _order.Length)
+        {
+            // The walk is shuffled, so the next source image is usually not in cache: fetch it while this one is
+            // augmented. A hint only; it changes no data.
+            Prefetch(_images.Image(_order[_cursor]));
+        }
+
         _augmenter.Apply(parameters, _images.Image(index), destination);
         Volatile.Write(ref _produced, _produced + 1);
+    }
+
+    private static unsafe void Prefetch(ReadOnlySpan<byte> image)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        fixed (byte* start = image)
+        {
+            for (int offset = 0; offset < image.Length; offset += 64)
+            {
+                Sse.Prefetch0(start + offset);
+            }
+
+            Sse.Prefetch0(start + image.Length - 1);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using System.Threading.Channels;
 
 namespace Siamese.Pipeline;
@@ -66,8 +67,21 @@ internal sealed class PairingStage
                 var batch = _pool.Rent();
                 for (int i = 0; i < batchSize; i++)
                 {
-                    if (!await CopyNextAsync(inputs, _left[i], batch.Left, i, cancellationToken)
-                        || !await CopyNextAsync(inputs, _right[i], batch.Right, i, cancellationToken))
+                    // Each copy reads an image another core wrote a while ago; fetching the next one while this one is
+                    // copied hides much of that latency. Hints only: they change no data.
+                    Prefetch(_right[i], _right[i] == _left[i] ? 1 : 0);
+                    if (!await CopyNextAsync(inputs, _left[i], batch.Left, i, cancellationToken))
+                    {
+                        _pool.Return(batch);
+                        return;
+                    }
+
+                    if (i + 1 < batchSize)
+                    {
+                        Prefetch(_left[i + 1], _left[i + 1] == _right[i] ? 1 : 0);
+                    }
+
+                    if (!await CopyNextAsync(inputs, _right[i], batch.Right, i, cancellationToken))
                     {
                         _pool.Return(batch);
                         return;
@@ -91,6 +105,29 @@ internal sealed class PairingStage
         finally
         {
             output.TryComplete(error);
+        }
+    }
+
+    /// <summary>Prefetches the image <paramref name="ahead"/> places past the class's cursor, if its block is at hand.</summary>
+    private unsafe void Prefetch(int cls, int ahead)
+    {
+        var block = _current[cls];
+        int index = _cursor[cls] + ahead;
+        if (!Sse.IsSupported || block is null || index >= block.Count)
+        {
+            return;
+        }
+
+        fixed (float* image = block.Image(index))
+        {
+            byte* start = (byte*)image;
+            int bytes = block.ImageSize * sizeof(float);
+            for (int offset = 0; offset < bytes; offset += 64)
+            {
+                Sse.Prefetch0(start + offset);
+            }
+
+            Sse.Prefetch0(start + bytes - 1);
         }
     }
 
