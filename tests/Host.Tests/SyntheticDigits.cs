@@ -36,9 +36,10 @@ internal static class SyntheticDigits
     /// <summary>
     /// A fake training stream with no producers: batch k is built from a generator seeded with k, so any
     /// start position yields the same batches as an uninterrupted stream. Calls <paramref name="onBatch"/>
-    /// with each batch index as it is delivered.
+    /// with each batch index as it is delivered; <paramref name="alter"/>, when given, may change or replace batch k
+    /// before it is delivered (to inject a fault at a known step).
     /// </summary>
-    public static TrainingStreamFactory FakeStream(int batchSize, Action<long>? onBatch = null) => (classes, skip, token) =>
+    public static TrainingStreamFactory FakeStream(int batchSize, Action<long>? onBatch = null, Func<long, PairBatch, PairBatch>? alter = null) => (classes, skip, token) =>
     {
         var channel = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
         var returned = 0;
@@ -51,7 +52,7 @@ internal static class SyntheticDigits
                 {
                     var batch = new PairBatch(batchSize, Side * Side);
                     Fill(batch, classes, new Random((int)k));
-                    await channel.Writer.WriteAsync(batch, stop.Token);
+                    await channel.Writer.WriteAsync(alter is null ? batch : alter(k, batch), stop.Token);
                     onBatch?.Invoke(k);
                 }
             }

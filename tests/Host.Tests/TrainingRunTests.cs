@@ -93,26 +93,15 @@ public sealed class TrainingRunTests : IDisposable
     {
         var split = SyntheticDigits.Split();
         using var folder = RunDirectory.Open(Path.Combine(_root, "nan"));
-        var clean = SyntheticDigits.FakeStream(8);
-        TrainingStreamFactory poisoned = (classes, skip, token) =>
+        var poisoned = SyntheticDigits.FakeStream(8, alter: (k, batch) =>
         {
-            var inner = clean(classes, skip, token);
-            var channel = System.Threading.Channels.Channel.CreateBounded<PairBatch>(1);
-            var pump = Task.Run(async () =>
+            if (k == 15)
             {
-                long k = skip;
-                await foreach (var batch in inner.Batches.ReadAllAsync(token))
-                {
-                    if (k++ == 15)
-                    {
-                        batch.Left.AsSpan().Fill(float.NaN);
-                    }
+                batch.Left.AsSpan().Fill(float.NaN);
+            }
 
-                    await channel.Writer.WriteAsync(batch, token);
-                }
-            });
-            return new TrainingStream(channel.Reader, inner.Return, inner.Stop);
-        };
+            return batch;
+        });
 
         var e = await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned).RunAsync(split, folder, CancellationToken.None));
 
@@ -128,22 +117,8 @@ public sealed class TrainingRunTests : IDisposable
     {
         var split = SyntheticDigits.Split();
         using var folder = RunDirectory.Open(Path.Combine(_root, "stepfault"));
-        var clean = SyntheticDigits.FakeStream(8);
-        TrainingStreamFactory broken = (classes, skip, token) =>
-        {
-            var inner = clean(classes, skip, token);
-            var channel = System.Threading.Channels.Channel.CreateBounded<PairBatch>(1);
-            _ = Task.Run(async () =>
-            {
-                long k = skip;
-                await foreach (var batch in inner.Batches.ReadAllAsync(token))
-                {
-                    // Batch 14 carries images of the wrong size: the step itself throws.
-                    await channel.Writer.WriteAsync(k++ == 14 ? new PairBatch(8, 10) { Count = 8 } : batch, token);
-                }
-            });
-            return new TrainingStream(channel.Reader, b => { if (b.ImageSize == 784) { inner.Return(b); } }, inner.Stop);
-        };
+        // Batch 14 carries images of the wrong size: the step itself throws.
+        var broken = SyntheticDigits.FakeStream(8, alter: (k, batch) => k == 14 ? new PairBatch(8, 10) { Count = 8 } : batch);
 
         await Assert.ThrowsAsync<ArgumentException>(() => Run(Recipe(), broken).RunAsync(split, folder, CancellationToken.None));
 
