@@ -56,7 +56,7 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
             failures.Add($"Training:Epsilon must be positive (got {options.Epsilon}).");
         }
 
-        if (options.ResumeFrom is { Length: > 0 } resume && !File.Exists(resume) && !File.Exists(Path.Combine(resume, RunDirectory.CheckpointName)))
+        if (options.ResumeFrom is { Length: > 0 } resume && !File.Exists(Checkpoint.Resolve(resume)))
         {
             failures.Add($"Training:ResumeFrom '{resume}' is neither a checkpoint file nor a run folder holding {RunDirectory.CheckpointName}.");
         }
