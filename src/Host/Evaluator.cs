@@ -42,9 +42,9 @@ public sealed class Evaluator
     /// <summary>Accuracy of <paramref name="pairs"/> at <paramref name="threshold"/>.</summary>
     public double Score(PairSet pairs, double threshold) => Metrics.Accuracy(Score(pairs), pairs.Labels, (float)threshold);
 
-    public EvaluationResult Evaluate(IReadOnlyList<DigitSet> test)
+    /// <summary>Accuracy at the configured threshold, ROC AUC and confusion counts of <paramref name="pairs"/>.</summary>
+    public EvaluationResult Evaluate(PairSet pairs)
     {
-        var pairs = TestPairs(test);
         var scores = Score(pairs);
         return EvaluationResult.From(scores, pairs.Labels, _options.Threshold, _options.Seed);
     }

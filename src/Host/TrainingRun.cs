@@ -111,7 +111,7 @@ public sealed partial class TrainingRun
 
         var history = state.History.ToList();
         var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale);
-        var everyEpochPairs = _evaluation.EveryEpoch ? evaluator.TestPairs(split.Test) : null;
+        var testPairs = evaluator.TestPairs(split.Test);
         var tensorBoard = _output.TensorBoard ? new TensorBoardLog(run.File("tensorboard")) : null;
         long consumed = state.BatchesConsumed;
         int epoch = state.CompletedEpochs;
@@ -167,10 +167,10 @@ public sealed partial class TrainingRun
                 cancellationToken.ThrowIfCancellationRequested();
                 var (valLoss, valAcc) = validation.Evaluate(trainer);
                 double seconds = priorSeconds + clock.Elapsed.TotalSeconds;
-                double testAcc = everyEpochPairs is null ? double.NaN : evaluator.Score(everyEpochPairs, _evaluation.Threshold);
+                double testAcc = _evaluation.EveryEpoch ? evaluator.Score(testPairs, _evaluation.Threshold) : double.NaN;
                 var record = new EpochRecord(epoch + 1, lossSum / pairs, (double)correct / pairs, valLoss, valAcc, _training.LearningRate, seconds, pairs / seconds, testAcc, SinceProcessStart());
                 history.Add(record);
-                if (everyEpochPairs is not null)
+                if (_evaluation.EveryEpoch)
                 {
                     LogTestAccuracy(record.Epoch, testAcc, record.SinceStart);
                 }
@@ -210,7 +210,7 @@ public sealed partial class TrainingRun
         run.WriteJson(ModelOptionsName, _model);
         trainer.ExportPyTorch(run.File("model.pt"));
         trainer.ExportSafetensors(run.File("model.safetensors"));
-        var evaluation = evaluator.Evaluate(split.Test);
+        var evaluation = evaluator.Evaluate(testPairs);
         run.WriteJson("evaluation.json", evaluation);
         LogEvaluation(evaluation.Pairs, evaluation.Threshold, evaluation.Accuracy, evaluation.RocAuc);
         return new TrainingResult(history, evaluation);
