@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -54,17 +55,15 @@ public sealed class Augmenter
     private readonly byte[] _padded;
     private readonly int[] _quads;
 
-    // The flat sampler's per-step tables (see SampleConstantFlatAvx2): the first pixel, the output row of the first
-    // and of the last lane, the column of every lane, and which lanes lie on the second row.
-    private readonly int _steps;
-    private readonly int[] _stepStart;
-    private readonly int[] _stepRow;
-    private readonly int[] _stepLastRow;
-    private readonly float[] _stepColumns;
-    private readonly int[] _stepNextRowMask;
-    private readonly float[] _rowStarts;
-    private readonly float[] _colStarts;
-    private readonly int[] _rowSampled;
+    private readonly byte _quadShift;
+    private readonly uint _rowMask;
+
+    // The AVX2 sampler's plan for each output row (see PlanRows), padded to a multiple of eight rows.
+    private readonly float[] _rowStart;
+    private readonly float[] _colStart;
+    private readonly int[] _firstColumn;
+    private readonly int[] _lastColumn;
+    private readonly int[] _rowWithin;
 
     public Augmenter(AugmentationOptions options, int height, int width)
     {
@@ -88,37 +87,20 @@ public sealed class Augmenter
         _horizontalFlip = options.HorizontalFlip;
         _verticalFlip = options.VerticalFlip;
 
-        _quadStride = (width + 15) & ~15;
+        // A power of two, so a quad's index is (row << shift) + column.
+        _quadStride = (int)BitOperations.RoundUpToPowerOf2((uint)((width + 15) & ~15));
+        _quadShift = (byte)BitOperations.Log2((uint)_quadStride);
+        _rowMask = width < 32 ? (1u << width) - 1 : uint.MaxValue;
+        int plannedRows = (height + Vector256<float>.Count - 1) & ~(Vector256<float>.Count - 1);
+        _rowStart = new float[plannedRows];
+        _colStart = new float[plannedRows];
+        _firstColumn = new int[plannedRows];
+        _lastColumn = new int[plannedRows];
+        _rowWithin = new int[plannedRows];
         _padded = new byte[height * width + _quadStride + 32];
         _quads = new int[height * _quadStride];
         VectorPath = Avx2.IsSupported && Fma.IsSupported && width >= Vector256<float>.Count;
 
-        int lanes = Vector256<float>.Count;
-        int size = height * width;
-        _steps = size >= lanes ? (size + lanes - 1) / lanes : 0;
-        _stepStart = new int[_steps];
-        _stepRow = new int[_steps];
-        _stepLastRow = new int[_steps];
-        _stepColumns = new float[_steps * lanes];
-        _stepNextRowMask = new int[_steps * lanes];
-        for (int k = 0; k < _steps; k++)
-        {
-            // The last step overlaps the previous one when the image size is not a multiple of 8.
-            int start = Math.Min(k * lanes, size - lanes);
-            _stepStart[k] = start;
-            _stepRow[k] = start / width;
-            _stepLastRow[k] = (start + lanes - 1) / width;
-            for (int lane = 0; lane < lanes; lane++)
-            {
-                int pixel = start + lane;
-                _stepColumns[k * lanes + lane] = pixel % width;
-                _stepNextRowMask[k * lanes + lane] = pixel / width == _stepRow[k] ? 0 : -1;
-            }
-        }
-
-        _rowStarts = new float[height + 1];
-        _colStarts = new float[height + 1];
-        _rowSampled = new int[height + 1];
     }
 
     /// <summary>An augmenter that only rescales: no random transform, no random draws.</summary>
@@ -141,12 +123,6 @@ public sealed class Augmenter
 
     /// <summary>Whether the AVX2 sampler is used for <c>constant</c> fill; tests switch it off to compare paths.</summary>
     internal bool VectorPath { get; set; }
-
-    /// <summary>
-    /// Whether the AVX2 sampler walks the image as one flat stream of pixels (the default) rather than row by row;
-    /// both give the same bits, and tests compare them.
-    /// </summary>
-    internal bool FlatVectorPath { get; set; } = true;
 
     public AugmentParameters Draw(Random random)
     {
@@ -188,14 +164,7 @@ public sealed class Augmenter
         }
         else if (_fillMode == FillMode.Constant && VectorPath)
         {
-            if (FlatVectorPath)
-            {
-                SampleConstantFlatAvx2(map, source, destination);
-            }
-            else
-            {
-                SampleConstantAvx2(map, source, destination);
-            }
+            SampleConstantAvx2(map, source, destination);
         }
         else
         {
@@ -336,17 +305,24 @@ public sealed class Augmenter
     }
 
     /// <summary>
-    /// Samples eight output pixels per step. With a zero fill value, output rows that only reach blank source rows
-    /// (MNIST's margins) are stored as zeros without sampling, which gives the same bits as sampling them.
+    /// Samples eight output pixels of a row per step, lane for lane the arithmetic of <see cref="SampleScalar"/>, so the
+    /// output is the same to the bit. With a +0 fill value only each row's ink window (<see cref="PlanRows"/>) is
+    /// sampled: every other pixel has four zero neighbours or lies outside the image, and both give 0 × rescale.
+    /// A row whose sampled points all lie within the image skips the outside test and the clamping, which change
+    /// nothing there.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SampleConstantAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
     {
         BuildQuads(source);
-        var (firstInked, lastInked) = InkedRows(source);
-        bool skipBlank = _fillValue == 0;
-        float rowPerColScalar = (float)map.RowPerCol;
-        var rowPerCol = Vector256.Create(rowPerColScalar);
+        bool window = BitConverter.SingleToInt32Bits(_fillValue) == 0 && _width <= 32;
+        if (window)
+        {
+            destination[..(_height * _width)].Fill(0f * _rescale);
+        }
+
+        PlanRows(map, window);
+        var rowPerCol = Vector256.Create((float)map.RowPerCol);
         var colPerCol = Vector256.Create((float)map.ColPerCol);
         var lanes = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
         var lowest = Vector256.Create(-Tolerance);
@@ -354,40 +330,39 @@ public sealed class Augmenter
         var lastCol = Vector256.Create((float)(_width - 1));
         var rowLimit = Vector256.Create(_height - 1 + Tolerance);
         var colLimit = Vector256.Create(_width - 1 + Tolerance);
-        var stride = Vector256.Create(_quadStride);
         var fill = Vector256.Create(_fillValue);
         var scale = Vector256.Create(_rescale);
-        var byte0 = Byte0;
-        var byte1 = Byte1;
-        var byte2 = Byte2;
-        var byte3 = Byte3;
+        var quadShift = Vector128.CreateScalar((int)_quadShift);
+        int lastStep = _width - Vector256<float>.Count;
 
         fixed (int* quads = _quads)
         fixed (float* output = destination)
         {
             for (int r = 0; r < _height; r++)
             {
-                float rowStartScalar = (float)(map.Row0 + map.RowPerRow * r);
+                int first = _firstColumn[r], last = _lastColumn[r];
                 float* outputRow = output + r * _width;
-                if (skipBlank)
+                var rowStart = Vector256.Create(_rowStart[r]);
+                var colStart = Vector256.Create(_colStart[r]);
+
+                // A step that would run past the row moves back; it recomputes a few pixels, to the same values.
+                if (_rowWithin[r] != 0)
                 {
-                    // y is linear in c, so the first and last columns bound the rows sampled: floor(y) and floor(y) + 1.
-                    float yFirst = rowStartScalar;
-                    float yLast = MathF.FusedMultiplyAdd(rowPerColScalar, _width - 1, rowStartScalar);
-                    if ((yFirst < firstInked - 1 && yLast < firstInked - 1) || (yFirst >= lastInked + 1 && yLast >= lastInked + 1))
+                    for (int step = first; step <= last; step += Vector256<float>.Count)
                     {
-                        destination.Slice(r * _width, _width).Clear();
-                        continue;
+                        int c = Math.Min(step, lastStep);
+                        var columns = lanes + Vector256.Create((float)c);
+                        var y = Fma.MultiplyAdd(rowPerCol, columns, rowStart);
+                        var x = Fma.MultiplyAdd(colPerCol, columns, colStart);
+                        (Interpolate(quads, y, x, quadShift) * scale).Store(outputRow + c);
                     }
+
+                    continue;
                 }
 
-                var rowStart = Vector256.Create(rowStartScalar);
-                var colStart = Vector256.Create((float)(map.Col0 + map.ColPerRow * r));
-                for (int step = 0; step < _width; step += Vector256<float>.Count)
+                for (int step = first; step <= last; step += Vector256<float>.Count)
                 {
-                    // The last step overlaps the previous one when the width is not a multiple of 8.
-                    int c = Math.Min(step, _width - Vector256<float>.Count);
-
+                    int c = Math.Min(step, lastStep);
                     var columns = lanes + Vector256.Create((float)c);
                     var y = Fma.MultiplyAdd(rowPerCol, columns, rowStart);
                     var x = Fma.MultiplyAdd(colPerCol, columns, colStart);
@@ -397,21 +372,7 @@ public sealed class Augmenter
                         & Avx.Compare(x, colLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling);
                     y = Avx.Min(Avx.Max(y, Vector256<float>.Zero), lastRow);
                     x = Avx.Min(Avx.Max(x, Vector256<float>.Zero), lastCol);
-
-                    var yFloor = Avx.ConvertToVector256Int32WithTruncation(y);
-                    var xFloor = Avx.ConvertToVector256Int32WithTruncation(x);
-                    var fy = y - Avx.ConvertToVector256Single(yFloor);
-                    var fx = x - Avx.ConvertToVector256Single(xFloor);
-
-                    var quad = Avx2.GatherVector256(quads, Avx2.MultiplyLow(yFloor, stride) + xFloor, 4).AsByte();
-                    var p00 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte0).AsInt32());
-                    var p01 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte1).AsInt32());
-                    var p10 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte2).AsInt32());
-                    var p11 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte3).AsInt32());
-
-                    var top = Fma.MultiplyAdd(fx, p01 - p00, p00);
-                    var bottom = Fma.MultiplyAdd(fx, p11 - p10, p10);
-                    var value = Fma.MultiplyAdd(fy, bottom - top, top);
+                    var value = Interpolate(quads, y, x, quadShift);
                     (Avx.BlendVariable(fill, value, inside) * scale).Store(outputRow + c);
                 }
             }
@@ -419,145 +380,173 @@ public sealed class Augmenter
     }
 
     /// <summary>
-    /// The same arithmetic as <see cref="SampleConstantAvx2"/>, lane for lane, but over the image as one flat stream
-    /// of <c>height × width</c> pixels: eight consecutive pixels per step whatever the row they fall in (98 steps for
-    /// 28×28 instead of 112 with the per-row overlap). A lane on output row r at column c computes
-    /// y = fma(RowPerCol, c, rowStart[r]) and x = fma(ColPerCol, c, colStart[r]) with rowStart and colStart rounded
-    /// to float once per row, exactly as the row-wise sampler does, so every output bit is the same. With zero fill, lanes
-    /// on output rows that only reach blank source rows are stored as +0 (a step wholly on such rows is not sampled),
-    /// as the row-wise sampler clears those rows.
+    /// Per output row: where its points start (rounded to float as <see cref="SampleScalar"/> does), the columns
+    /// [first, last] to sample (first > last: none), and whether every sampled point lies within the image.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void SampleConstantFlatAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
+    /// <remarks>
+    /// With <paramref name="window"/>, a row samples only the columns that can reach ink. A pixel is non-zero only if
+    /// one of its four neighbours (rows floor(y) and floor(y) + 1, columns floor(x) and floor(x) + 1) is inked, so
+    /// only if y ∈ [i − 1, i + 1) and x ∈ [j − 1, j + 1) for an inked pixel (i, j), give or take the clamping
+    /// tolerance: within one pixel of the ink's bounding box. The window keeps a margin of 0.01 pixel and one column
+    /// on each side, far more than float rounding can move a point. Eight rows are planned at a time.
+    /// </remarks>
+    private unsafe void PlanRows(in AffineMap map, bool window)
     {
-        BuildQuads(source);
-        var (firstInked, lastInked) = InkedRows(source);
-        bool skipBlank = _fillValue == 0;
-        float rowPerColScalar = (float)map.RowPerCol;
-        for (int r = 0; r < _height; r++)
+        for (int r = 0; r < _rowStart.Length; r++)
         {
-            float rowStartScalar = (float)(map.Row0 + map.RowPerRow * r);
-            _rowStarts[r] = rowStartScalar;
-            _colStarts[r] = (float)(map.Col0 + map.ColPerRow * r);
-            bool sampled = true;
-            if (skipBlank)
-            {
-                // y is linear in c, so the first and last columns bound the rows sampled: floor(y) and floor(y) + 1.
-                float yFirst = rowStartScalar;
-                float yLast = MathF.FusedMultiplyAdd(rowPerColScalar, _width - 1, rowStartScalar);
-                sampled = !((yFirst < firstInked - 1 && yLast < firstInked - 1) || (yFirst >= lastInked + 1 && yLast >= lastInked + 1));
-            }
-
-            _rowSampled[r] = sampled ? -1 : 0;
+            int row = Math.Min(r, _height - 1);
+            _rowStart[r] = (float)(map.Row0 + map.RowPerRow * row);
+            _colStart[r] = (float)(map.Col0 + map.ColPerRow * row);
         }
 
-        _rowStarts[_height] = _rowStarts[_height - 1];
-        _colStarts[_height] = _colStarts[_height - 1];
-        _rowSampled[_height] = _rowSampled[_height - 1];
+        const float Margin = 0.01f;
+        var ink = window ? FindInk() : new InkBounds(0, _height - 1, 0, _width - 1);
+        float rowPerCol = (float)map.RowPerCol;
+        float colPerCol = (float)map.ColPerCol;
+        float columnsPerX = 1 / colPerCol;
+        bool allColumns = !window || !float.IsFinite(columnsPerX);
+        // A blank image: every row passes "above" the ink.
+        var yLow = Vector256.Create(ink.LastRow < 0 ? float.PositiveInfinity : ink.FirstRow - 1 - Margin);
+        var yHigh = Vector256.Create(ink.LastRow + 1 + Margin);
+        var xLow = Vector256.Create(ink.FirstColumn - 1 - Margin);
+        var xHigh = Vector256.Create(ink.LastColumn + 1 + Margin);
+        var perX = Vector256.Create(allColumns ? 0 : columnsPerX);
+        var rowSpan = Vector256.Create(rowPerCol * (_width - 1));
+        var below = Vector256.Create(-2f);
+        var beyond = Vector256.Create(_width + 1f);
+        var lastColumn = Vector256.Create(_width - 1);
+        var lastStep = Vector256.Create(_width - Vector256<float>.Count);
+        var stepMask = Vector256.Create(~(Vector256<float>.Count - 1));
+        var stepEnd = Vector256.Create(Vector256<float>.Count - 1);
+        var one = Vector256.Create(1);
+        var maxRow = Vector256.Create((float)(_height - 1));
+        var maxCol = Vector256.Create((float)(_width - 1));
+        var rowPerColV = Vector256.Create(rowPerCol);
+        var colPerColV = Vector256.Create(colPerCol);
 
-        var rowPerCol = Vector256.Create(rowPerColScalar);
-        var colPerCol = Vector256.Create((float)map.ColPerCol);
-        var lowest = Vector256.Create(-Tolerance);
-        var lastRow = Vector256.Create((float)(_height - 1));
-        var lastCol = Vector256.Create((float)(_width - 1));
-        var rowLimit = Vector256.Create(_height - 1 + Tolerance);
-        var colLimit = Vector256.Create(_width - 1 + Tolerance);
-        var stride = Vector256.Create(_quadStride);
-        var fill = Vector256.Create(_fillValue);
-        var scale = Vector256.Create(_rescale);
-        var byte0 = Byte0;
-        var byte1 = Byte1;
-        var byte2 = Byte2;
-        var byte3 = Byte3;
-        int steps = _steps;
-
-        fixed (int* quads = _quads)
-        fixed (float* output = destination)
-        fixed (int* stepStart = _stepStart)
-        fixed (int* stepRow = _stepRow)
-        fixed (int* stepLastRow = _stepLastRow)
-        fixed (float* stepColumns = _stepColumns)
-        fixed (int* stepNextRowMask = _stepNextRowMask)
-        fixed (float* rowStarts = _rowStarts)
-        fixed (float* colStarts = _colStarts)
-        fixed (int* rowSampled = _rowSampled)
+        fixed (float* rowStarts = _rowStart)
+        fixed (float* colStarts = _colStart)
+        fixed (int* firsts = _firstColumn)
+        fixed (int* lasts = _lastColumn)
+        fixed (int* withins = _rowWithin)
         {
-            for (int k = 0; k < steps; k++)
+            for (int r = 0; r < _rowStart.Length; r += Vector256<float>.Count)
             {
-                int r = stepRow[k];
-                float* outputStep = output + stepStart[k];
-                if ((rowSampled[r] | rowSampled[stepLastRow[k]]) == 0)
+                var rowStart = Vector256.Load(rowStarts + r);
+                var colStart = Vector256.Load(colStarts + r);
+                var first = Vector256<int>.Zero;
+                var last = lastColumn;
+                if (!allColumns)
                 {
-                    Vector256<float>.Zero.Store(outputStep);
-                    continue;
+                    var a = (xLow - colStart) * perX;
+                    var b = (xHigh - colStart) * perX;
+                    var low = Vector256.Max(Vector256.Min(a, b), below);
+                    var high = Vector256.Min(Vector256.Max(a, b), beyond);
+                    first = Vector256.Max(Vector256.ConvertToInt32(Vector256.Floor(low)) - one, Vector256<int>.Zero);
+                    last = Vector256.Min(Vector256.ConvertToInt32(Vector256.Ceiling(high)) + one, lastColumn);
                 }
 
-                var columns = Avx.LoadVector256(stepColumns + k * Vector256<float>.Count);
-                var nextRow = Avx.LoadVector256(stepNextRowMask + k * Vector256<int>.Count).AsSingle();
-                var rowStart = Avx.BlendVariable(Vector256.Create(rowStarts[r]), Vector256.Create(rowStarts[r + 1]), nextRow);
-                var colStart = Avx.BlendVariable(Vector256.Create(colStarts[r]), Vector256.Create(colStarts[r + 1]), nextRow);
+                if (window)
+                {
+                    // Rows whose points all pass above or all below the ink sample nothing.
+                    var rowEnd = rowStart + rowSpan;
+                    var blank = (Vector256.LessThan(rowStart, yLow) & Vector256.LessThan(rowEnd, yLow))
+                        | (Vector256.GreaterThan(rowStart, yHigh) & Vector256.GreaterThan(rowEnd, yHigh));
+                    last = Vector256.ConditionalSelect(blank.AsInt32(), Vector256.Create(-1), last);
+                }
 
-                var y = Fma.MultiplyAdd(rowPerCol, columns, rowStart);
-                var x = Fma.MultiplyAdd(colPerCol, columns, colStart);
-                var inside = Avx.Compare(y, lowest, FloatComparisonMode.OrderedGreaterThanOrEqualNonSignaling)
-                    & Avx.Compare(y, rowLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling)
-                    & Avx.Compare(x, lowest, FloatComparisonMode.OrderedGreaterThanOrEqualNonSignaling)
-                    & Avx.Compare(x, colLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling);
-                y = Avx.Min(Avx.Max(y, Vector256<float>.Zero), lastRow);
-                x = Avx.Min(Avx.Max(x, Vector256<float>.Zero), lastCol);
-
-                var yFloor = Avx.ConvertToVector256Int32WithTruncation(y);
-                var xFloor = Avx.ConvertToVector256Int32WithTruncation(x);
-                var fy = y - Avx.ConvertToVector256Single(yFloor);
-                var fx = x - Avx.ConvertToVector256Single(xFloor);
-
-                var quad = Avx2.GatherVector256(quads, Avx2.MultiplyLow(yFloor, stride) + xFloor, 4).AsByte();
-                var p00 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte0).AsInt32());
-                var p01 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte1).AsInt32());
-                var p10 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte2).AsInt32());
-                var p11 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, byte3).AsInt32());
-
-                var top = Fma.MultiplyAdd(fx, p01 - p00, p00);
-                var bottom = Fma.MultiplyAdd(fx, p11 - p10, p10);
-                var value = Fma.MultiplyAdd(fy, bottom - top, top);
-                var result = Avx.BlendVariable(fill, value, inside) * scale;
-
-                // Lanes on a row that only reaches blank source rows are +0, as the row-wise sampler clears them.
-                var keep = Avx.BlendVariable(Vector256.Create(rowSampled[r]).AsSingle(), Vector256.Create(rowSampled[r + 1]).AsSingle(), nextRow);
-                (result & keep).Store(outputStep);
+                // The sampled columns run from the first step's start to the last step's end; y and x are monotonic
+                // in the column, so if both ends lie within the image every sampled point does.
+                var from = Vector256.ConvertToSingle(Vector256.Min(first, lastStep));
+                var to = Vector256.ConvertToSingle(Vector256.Min(first + ((last - first) & stepMask), lastStep) + stepEnd);
+                var within = Within(Fma.MultiplyAdd(rowPerColV, from, rowStart), Fma.MultiplyAdd(colPerColV, from, colStart), maxRow, maxCol)
+                    & Within(Fma.MultiplyAdd(rowPerColV, to, rowStart), Fma.MultiplyAdd(colPerColV, to, colStart), maxRow, maxCol);
+                first.Store(firsts + r);
+                last.Store(lasts + r);
+                within.AsInt32().Store(withins + r);
             }
         }
     }
 
-    /// <summary>Byte-shuffle masks moving byte k of every 32-bit lane to its low byte, zeroing the rest.</summary>
-    private static readonly Vector256<byte> Byte0 = Vector256.Create(0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, 0x80, 0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, (byte)0x80);
+    private static Vector256<float> Within(Vector256<float> y, Vector256<float> x, Vector256<float> maxRow, Vector256<float> maxCol) =>
+        Vector256.GreaterThanOrEqual(y, Vector256<float>.Zero) & Vector256.LessThanOrEqual(y, maxRow)
+        & Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero) & Vector256.LessThanOrEqual(x, maxCol);
 
-    private static readonly Vector256<byte> Byte1 = Vector256.Create(1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, 0x80, 1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, (byte)0x80);
-
-    private static readonly Vector256<byte> Byte2 = Vector256.Create(2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, 0x80, 2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, (byte)0x80);
-
-    private static readonly Vector256<byte> Byte3 = Vector256.Create(3, 0x80, 0x80, 0x80, 7, 0x80, 0x80, 0x80, 11, 0x80, 0x80, 0x80, 15, 0x80, 0x80, 0x80, 3, 0x80, 0x80, 0x80, 7, 0x80, 0x80, 0x80, 11, 0x80, 0x80, 0x80, 15, 0x80, 0x80, (byte)0x80);
-
-    /// <summary>The first and last source rows holding a non-zero pixel, or (height, -1) for a blank image.</summary>
-    private (int First, int Last) InkedRows(ReadOnlySpan<byte> source)
+    /// <summary>Bilinear interpolation at eight points inside the image, from the packed neighbours in the quad table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Interpolate(int* quads, Vector256<float> y, Vector256<float> x, Vector128<int> quadShift)
     {
-        int first = 0;
-        while (first < _height && !source.Slice(first * _width, _width).ContainsAnyExcept((byte)0))
-        {
-            first++;
-        }
+        var yFloor = Avx.ConvertToVector256Int32WithTruncation(y);
+        var xFloor = Avx.ConvertToVector256Int32WithTruncation(x);
+        var fy = y - Avx.ConvertToVector256Single(yFloor);
+        var fx = x - Avx.ConvertToVector256Single(xFloor);
 
-        if (first == _height)
-        {
-            return (_height, -1);
-        }
+        // Byte k of every 32-bit lane moved to its low byte, the rest zeroed: the four neighbours as integers.
+        var quad = Avx2.GatherVector256(quads, Avx2.ShiftLeftLogical(yFloor, quadShift) + xFloor, 4).AsByte();
+        var p00 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, 0x80, 0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, (byte)0x80)).AsInt32());
+        var p01 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, 0x80, 1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, (byte)0x80)).AsInt32());
+        var p10 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, 0x80, 2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, (byte)0x80)).AsInt32());
+        var p11 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(3, 0x80, 0x80, 0x80, 7, 0x80, 0x80, 0x80, 11, 0x80, 0x80, 0x80, 15, 0x80, 0x80, 0x80, 3, 0x80, 0x80, 0x80, 7, 0x80, 0x80, 0x80, 11, 0x80, 0x80, 0x80, 15, 0x80, 0x80, (byte)0x80)).AsInt32());
 
-        int last = _height - 1;
-        while (!source.Slice(last * _width, _width).ContainsAnyExcept((byte)0))
-        {
-            last--;
-        }
-
-        return (first, last);
+        var top = Fma.MultiplyAdd(fx, p01 - p00, p00);
+        var bottom = Fma.MultiplyAdd(fx, p11 - p10, p10);
+        return Fma.MultiplyAdd(fy, bottom - top, top);
     }
+
+    /// <summary>
+    /// The columns [first, last] of an output row that can sample ink (first > last: none). A pixel is non-zero only
+    /// if one of its four neighbours, rows floor(y) and floor(y) + 1 and columns floor(x) and floor(x) + 1, is inked,
+    /// so only if y ∈ [i − 1, i + 1) and x ∈ [j − 1, j + 1) for an inked pixel (i, j), give or take the clamping
+    /// tolerance: y and x within one pixel of the ink's bounding box. The window keeps a margin of 0.01 pixel and one
+    /// column on each side, so float rounding cannot drop a pixel.
+    /// </summary>
+    private (int First, int Last) InkWindow(in InkBounds ink, float rowStart, float colStart, float rowPerCol, double columnsPerX)
+    {
+        const double Margin = 0.01;
+        double yLow = ink.FirstRow - 1 - Margin, yHigh = ink.LastRow + 1 + Margin;
+        double yEnd = rowStart + (double)rowPerCol * (_width - 1);
+        if ((rowStart < yLow && yEnd < yLow) || (rowStart > yHigh && yEnd > yHigh))
+        {
+            return (0, -1);
+        }
+
+        double a = (ink.FirstColumn - 1 - Margin - colStart) * columnsPerX;
+        double b = (ink.LastColumn + 1 + Margin - colStart) * columnsPerX;
+        double low = a < b ? a : b, high = a < b ? b : a;
+        if (!(low >= -1e9 && high <= 1e9))
+        {
+            // x barely moves along the row (or not at all): sample all of it.
+            return (0, _width - 1);
+        }
+
+        int first = (int)Math.Floor(low) - 1, last = (int)Math.Ceiling(high) + 1;
+        return (first < 0 ? 0 : first, last >= _width ? _width - 1 : last);
+    }
+
+    /// <summary>The bounding box of the non-zero pixels in the padded copy <see cref="BuildQuads"/> made.</summary>
+    private unsafe InkBounds FindInk()
+    {
+        int firstRow = _height, lastRow = -1;
+        uint columns = 0;
+        fixed (byte* padded = _padded)
+        {
+            for (int r = 0; r < _height; r++)
+            {
+                // Reads up to 31 bytes past the row (the next row or the padding); they are masked off.
+                uint inked = ~Vector256.Equals(Vector256.Load(padded + r * _width), Vector256<byte>.Zero).ExtractMostSignificantBits() & _rowMask;
+                if (inked != 0)
+                {
+                    firstRow = Math.Min(firstRow, r);
+                    lastRow = r;
+                    columns |= inked;
+                }
+            }
+        }
+
+        return columns == 0
+            ? new InkBounds(_height, -1, _width, -1)
+            : new InkBounds(firstRow, lastRow, BitOperations.TrailingZeroCount(columns), 31 - BitOperations.LeadingZeroCount(columns));
+    }
+
+    private readonly record struct InkBounds(int FirstRow, int LastRow, int FirstColumn, int LastColumn);
 }
