@@ -33,7 +33,7 @@ public static class ConsoleMode
                 Augment(Arg(1, 3));
                 return true;
             case "pipeline":
-                Pipeline(Arg(1, 2), Arg(2, 3), Arg(3, 64));
+                Pipeline(Arg(1, 2), Arg(2, 3), Arg(3, 64), Arg(4, 64), Arg(5, 4), Arg(6, 16));
                 return true;
             default:
                 return false;
@@ -111,9 +111,9 @@ public static class ConsoleMode
     }
 
     /// <summary>The whole pipeline (ten producers, pairing stage, pooled batches) on MNIST-like synthetic digits.</summary>
-    private static void Pipeline(int workers, int seconds, int batchSize)
+    private static void Pipeline(int workers, int seconds, int batchSize, int blockSize, int producerCapacity, int batchCapacity)
     {
-        var options = new PipelineOptions { BatchSize = batchSize, Workers = workers, BlockSize = 64, ProducerCapacity = 4, BatchCapacity = 16 };
+        var options = new PipelineOptions { BatchSize = batchSize, Workers = workers, BlockSize = blockSize, ProducerCapacity = producerCapacity, BatchCapacity = batchCapacity };
         var classes = SyntheticDigits.Create(imagesPerClass: 1000, SyntheticDigits.Kind.Strokes);
         var stream = PairStream.Start(classes, options, StreamSettings.Training(options), 0, CancellationToken.None);
         try
@@ -148,12 +148,15 @@ public static class ConsoleMode
             double images = count * 2.0 * batchSize / elapsed;
             Console.WriteLine(string.Format(
                 Invariant,
-                "ours pipeline workers={0} B={1}: {2:F0} images/s, {3:F0} pairs/s (per CPU-second of the process: {4:F0} images)",
+                "ours pipeline workers={0} B={1} block={5} capacity={6}/{7}: {2:F0} images/s, {3:F0} pairs/s (per CPU-second of the process: {4:F0} images)",
                 workers,
                 batchSize,
                 images,
                 images / 2,
-                count * 2.0 * batchSize / cpuSeconds));
+                count * 2.0 * batchSize / cpuSeconds,
+                blockSize,
+                producerCapacity,
+                batchCapacity));
         }
         finally
         {
