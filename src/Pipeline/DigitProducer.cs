@@ -6,7 +6,7 @@ namespace Siamese.Pipeline;
 
 /// <summary>
 /// The producer stage for one digit: walks the digit's images in a shuffled order, reshuffled on every pass, augments
-/// each and writes them in blocks to its own bounded channel.
+/// each into the next slot the pairing stage asked for, and writes each filled block to its own bounded channel.
 /// </summary>
 /// <remarks>
 /// The image sequence depends only on the generator it is given: a pass starts with a shuffle, then every image
@@ -22,7 +22,7 @@ internal sealed class DigitProducer
     private int _cursor;
     private long _produced;
 
-    public DigitProducer(DigitSet images, Augmenter augmenter, Random random, int blockSize)
+    public DigitProducer(DigitSet images, Augmenter augmenter, Random random)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(augmenter);
@@ -47,13 +47,9 @@ internal sealed class DigitProducer
         }
 
         _cursor = _order.Length;
-        Blocks = new ImageBlockPool(blockSize, images.ImageSize);
     }
 
     public int Digit => _images.Digit;
-
-    /// <summary>The pool the blocks written by <see cref="RunAsync"/> come from; the reader releases blocks to it.</summary>
-    public ImageBlockPool Blocks { get; }
 
     /// <summary>Images produced or skipped so far.</summary>
     public long Produced => Volatile.Read(ref _produced);
@@ -104,36 +100,39 @@ internal sealed class DigitProducer
     }
 
     /// <summary>
-    /// Skips <paramref name="skipImages"/>, then produces until cancelled, holding a slot of <paramref name="workers"/>
-    /// only while augmenting a block. Completes <paramref name="output"/> on the way out, with the exception if any.
+    /// Skips <paramref name="skipImages"/>, then, for each block read from <paramref name="requests"/>, augments its
+    /// next images into the block's slots, holding a slot of <paramref name="workers"/> meanwhile, and writes the block
+    /// to <paramref name="output"/>. Ends when the requests complete or on cancellation, and completes
+    /// <paramref name="output"/> on the way out, with the exception if any.
     /// </summary>
-    public async Task RunAsync(ChannelWriter<ImageBlock> output, SemaphoreSlim workers, long skipImages, CancellationToken cancellationToken)
+    public async Task RunAsync(ChannelReader<ImageBlock> requests, ChannelWriter<ImageBlock> output, SemaphoreSlim workers, long skipImages, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(workers);
         Exception? error = null;
         try
         {
             Skip(skipImages);
-            while (true)
+            while (await requests.WaitToReadAsync(cancellationToken))
             {
-                var block = Blocks.Rent();
-                await workers.WaitAsync(cancellationToken);
-                try
+                while (requests.TryRead(out var block))
                 {
-                    for (int i = 0; i < block.Capacity; i++)
+                    await workers.WaitAsync(cancellationToken);
+                    try
                     {
-                        Next(block.Image(i));
+                        for (int i = 0; i < block.Count; i++)
+                        {
+                            Next(block.Image(i));
+                        }
+                    }
+                    finally
+                    {
+                        workers.Release();
                     }
 
-                    block.Count = block.Capacity;
+                    await output.WriteAsync(block, cancellationToken);
                 }
-                finally
-                {
-                    workers.Release();
-                }
-
-                await output.WriteAsync(block, cancellationToken);
             }
         }
         catch (Exception e)

@@ -1,6 +1,6 @@
 namespace Siamese.Pipeline;
 
-/// <summary>Recycles one producer's <see cref="ImageBlock"/>s; it grows to the number of blocks in flight and stays there.</summary>
+/// <summary>Recycles the pairing stage's <see cref="ImageBlock"/>s; it grows to the number of blocks in flight and stays there.</summary>
 internal sealed class ImageBlockPool
 {
     private readonly Stack<ImageBlock> _free = new();
@@ -23,7 +23,6 @@ internal sealed class ImageBlockPool
         {
             if (_free.TryPop(out var block))
             {
-                block.Count = 0;
                 return block;
             }
         }

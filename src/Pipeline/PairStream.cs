@@ -4,8 +4,9 @@ using Siamese.Pipeline.Data;
 namespace Siamese.Pipeline;
 
 /// <summary>
-/// A running pipeline: one <see cref="DigitProducer"/> per class, each into its own bounded channel, and a
-/// <see cref="PairingStage"/> into the bounded <see cref="Batches"/> channel. The stream is endless; read as many
+/// A running pipeline: one <see cref="DigitProducer"/> per class, each augmenting into the batch slots the
+/// <see cref="PairingStage"/> asks for and handing them back through its own bounded channel, and the pairing stage
+/// writing finished batches into the bounded <see cref="Batches"/> channel. The stream is endless; read as many
 /// batches as needed, return each to <see cref="Pool"/>, and dispose the stream to stop it.
 /// </summary>
 /// <remarks>
@@ -73,6 +74,7 @@ public sealed class PairStream : IAsyncDisposable
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         var workers = new SemaphoreSlim(options.Workers, options.Workers);
+        var requests = new ChannelWriter<ImageBlock>[classes.Count];
         var readers = new ChannelReader<ImageBlock>[classes.Count];
         var producers = new Task[classes.Count];
         var producerStages = new DigitProducer[classes.Count];
@@ -82,17 +84,19 @@ public sealed class PairStream : IAsyncDisposable
             var augmenter = stream.Augment
                 ? new Augmenter(options.Augmentation, height, width)
                 : Augmenter.RescaleOnly(options.Augmentation.Rescale, height, width);
-            var producer = new DigitProducer(set, augmenter, new Random(SeedDerivation.Derive(stream.Seed, set.Digit)), options.BlockSize);
+            var producer = new DigitProducer(set, augmenter, new Random(SeedDerivation.Derive(stream.Seed, set.Digit)));
             producerStages[i] = producer;
+            var request = Channel.CreateUnbounded<ImageBlock>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
             var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(options.ProducerCapacity)
             {
                 FullMode = BoundedChannelFullMode.Wait,
                 SingleWriter = true,
                 SingleReader = true,
             });
+            requests[i] = request.Writer;
             readers[i] = channel.Reader;
             long skipImages = demand[i];
-            producers[i] = Task.Run(() => producer.RunAsync(channel.Writer, workers, skipImages, token));
+            producers[i] = Task.Run(() => producer.RunAsync(request.Reader, channel.Writer, workers, skipImages, token));
         }
 
         var pool = new PairBatchPool(options.BatchSize, height * width);
@@ -101,8 +105,8 @@ public sealed class PairStream : IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = true,
         });
-        var stage = new PairingStage(classes.Select(c => c.Digit).ToArray(), sampler, pool);
-        var pairing = Task.Run(() => stage.RunAsync(readers, batches.Writer, token));
+        var stage = new PairingStage(classes.Select(c => c.Digit).ToArray(), sampler, pool, options.BlockSize, options.ProducerCapacity);
+        var pairing = Task.Run(() => stage.RunAsync(requests, readers, batches.Writer, token));
 
         var meter = new PipelineMeter(producerStages, readers, stage, batches.Reader);
         var completion = SuperviseAsync(pairing, producers, stop);

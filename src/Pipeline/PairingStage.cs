@@ -1,35 +1,56 @@
-using System.Runtime.Intrinsics.X86;
 using System.Threading.Channels;
 
 namespace Siamese.Pipeline;
 
 /// <summary>
-/// The pairing stage: reads one channel of augmented images per class and writes balanced batches of pairs.
+/// The pairing stage: plans balanced batches of pairs, has each class's producer augment that class's images straight
+/// into the batch, reads the filled slots back from the producers' channels, and writes finished batches in order.
 /// </summary>
 /// <remarks>
-/// Batches are deterministic for a seed whatever the thread timing: the <see cref="PairSampler"/>'s generator alone
-/// decides which class channel the next image is read from, and each producer's channel carries a sequence fixed by
-/// the producer's own generator, so timing only changes when an image arrives, never which image it is.
+/// <para>
+/// Planning a batch draws its classes from the <see cref="PairSampler"/> and walks its pairs in order, left image then
+/// right, giving each image the next slot of its class: the slots go to the class's producer as blocks of at most
+/// <c>blockSize</c>, sent as they fill and at the end of the batch. Up to <c>lookahead</c> batches are planned ahead,
+/// so the producers keep working while the oldest batch is finished. A batch is written once every block planned for
+/// it has come back through its class's channel (channels are first in, first out, so the blocks of older batches
+/// come first).
+/// </para>
+/// <para>
+/// Batches are deterministic for a seed whatever the thread timing: the sampler's generator alone decides which class
+/// each slot belongs to, and each producer fills its slots in request order with a sequence fixed by its own
+/// generator, so timing only changes when an image is written, never which image goes where. This is the same
+/// assignment as reading every class's images in order and copying them into the batch.
+/// </para>
+/// <para>
 /// The stage completes its output when it ends: with the input's exception if an input failed, with the
-/// cancellation if cancelled, and normally if an input completed normally (the partial batch is dropped).
+/// cancellation if cancelled, and normally if an input completed normally (the unfinished batches are dropped). It
+/// completes every request channel too, so producers waiting for work stop.
+/// </para>
 /// </remarks>
 internal sealed class PairingStage
 {
     private readonly IReadOnlyList<int> _digits;
     private readonly PairSampler _sampler;
     private readonly PairBatchPool _pool;
-    private readonly ImageBlock?[] _current;
-    private readonly int[] _cursor;
+    private readonly ImageBlockPool _blocks;
+    private readonly int _lookahead;
+    private readonly ImageBlock?[] _filling;
     private readonly int[] _left;
     private readonly int[] _right;
+    private readonly Queue<Planned> _planned = new();
+    private readonly Stack<int[]> _freeCounts = new();
     private long _produced;
 
-    /// <param name="digits">The digit of each class, in the order of the input channels.</param>
-    public PairingStage(IReadOnlyList<int> digits, PairSampler sampler, PairBatchPool pool)
+    /// <param name="digits">The digit of each class, in the order of the request and input channels.</param>
+    /// <param name="blockSize">Most slots in one request to a producer.</param>
+    /// <param name="lookahead">Batches planned and in the producers' hands at once, at least 1.</param>
+    public PairingStage(IReadOnlyList<int> digits, PairSampler sampler, PairBatchPool pool, int blockSize, int lookahead)
     {
         ArgumentNullException.ThrowIfNull(digits);
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(pool);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lookahead);
         if (digits.Count != sampler.ClassCount || pool.BatchSize != sampler.BatchSize)
         {
             throw new ArgumentException("Digits, sampler and pool disagree on class count or batch size.");
@@ -38,8 +59,9 @@ internal sealed class PairingStage
         _digits = digits;
         _sampler = sampler;
         _pool = pool;
-        _current = new ImageBlock?[digits.Count];
-        _cursor = new int[digits.Count];
+        _blocks = new ImageBlockPool(Math.Min(blockSize, 2 * sampler.BatchSize), pool.ImageSize);
+        _lookahead = lookahead;
+        _filling = new ImageBlock?[digits.Count];
         _left = new int[sampler.BatchSize];
         _right = new int[sampler.BatchSize];
     }
@@ -47,53 +69,41 @@ internal sealed class PairingStage
     /// <summary>Batches written so far.</summary>
     public long Produced => Interlocked.Read(ref _produced);
 
-    public async Task RunAsync(IReadOnlyList<ChannelReader<ImageBlock>> inputs, ChannelWriter<PairBatch> output, CancellationToken cancellationToken)
+    public async Task RunAsync(IReadOnlyList<ChannelWriter<ImageBlock>> requests, IReadOnlyList<ChannelReader<ImageBlock>> inputs, ChannelWriter<PairBatch> output, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(output);
         Exception? error = null;
         try
         {
-            if (inputs.Count != _digits.Count)
+            if (requests.Count != _digits.Count || inputs.Count != _digits.Count)
             {
-                throw new ArgumentException($"Expected {_digits.Count} inputs, got {inputs.Count}.", nameof(inputs));
+                throw new ArgumentException($"Expected {_digits.Count} request and input channels, got {requests.Count} and {inputs.Count}.", nameof(inputs));
             }
 
-            int batchSize = _sampler.BatchSize;
-            int positives = _sampler.Positives;
             while (true)
             {
-                _sampler.Next(_left, _right);
-                var batch = _pool.Rent();
-                for (int i = 0; i < batchSize; i++)
+                while (_planned.Count < _lookahead)
                 {
-                    // Each copy reads an image another core wrote a while ago; fetching the next one while this one is
-                    // copied hides much of that latency. Hints only: they change no data.
-                    Prefetch(_right[i], _right[i] == _left[i] ? 1 : 0);
-                    if (!await CopyNextAsync(inputs, _left[i], batch.Left, i, cancellationToken))
-                    {
-                        _pool.Return(batch);
-                        return;
-                    }
-
-                    if (i + 1 < batchSize)
-                    {
-                        Prefetch(_left[i + 1], _left[i + 1] == _right[i] ? 1 : 0);
-                    }
-
-                    if (!await CopyNextAsync(inputs, _right[i], batch.Right, i, cancellationToken))
-                    {
-                        _pool.Return(batch);
-                        return;
-                    }
-
-                    batch.LeftDigits[i] = _digits[_left[i]];
-                    batch.RightDigits[i] = _digits[_right[i]];
-                    batch.Labels[i] = i < positives ? 1f : 0f;
+                    _planned.Enqueue(Plan(requests));
                 }
 
-                batch.Count = batchSize;
-                await output.WriteAsync(batch, cancellationToken);
+                var oldest = _planned.Peek();
+                for (int cls = 0; cls < oldest.Blocks.Length; cls++)
+                {
+                    for (; oldest.Blocks[cls] > 0; oldest.Blocks[cls]--)
+                    {
+                        if (!await TakeFilledAsync(inputs[cls], cancellationToken))
+                        {
+                            return;
+                        }
+                    }
+                }
+
+                _planned.Dequeue();
+                _freeCounts.Push(oldest.Blocks);
+                await output.WriteAsync(oldest.Batch, cancellationToken);
                 Interlocked.Increment(ref _produced);
             }
         }
@@ -105,55 +115,80 @@ internal sealed class PairingStage
         finally
         {
             output.TryComplete(error);
+            foreach (var request in requests)
+            {
+                request.TryComplete();
+            }
         }
     }
 
-    /// <summary>Prefetches the image <paramref name="ahead"/> places past the class's cursor, if its block is at hand.</summary>
-    private unsafe void Prefetch(int cls, int ahead)
+    /// <summary>Draws the next batch's classes, rents it, labels it and sends its slots to the producers.</summary>
+    private Planned Plan(IReadOnlyList<ChannelWriter<ImageBlock>> requests)
     {
-        var block = _current[cls];
-        int index = _cursor[cls] + ahead;
-        if (!Sse.IsSupported || block is null || index >= block.Count)
+        _sampler.Next(_left, _right);
+        var batch = _pool.Rent();
+        var blocks = _freeCounts.TryPop(out var counts) ? counts : new int[_digits.Count];
+        int imageSize = batch.ImageSize;
+        for (int i = 0; i < _sampler.BatchSize; i++)
         {
-            return;
+            Assign(requests, blocks, _left[i], batch.Left, i * imageSize);
+            Assign(requests, blocks, _right[i], batch.Right, i * imageSize);
+            batch.LeftDigits[i] = _digits[_left[i]];
+            batch.RightDigits[i] = _digits[_right[i]];
+            batch.Labels[i] = i < _sampler.Positives ? 1f : 0f;
         }
 
-        fixed (float* image = block.Image(index))
+        for (int cls = 0; cls < _filling.Length; cls++)
         {
-            byte* start = (byte*)image;
-            int bytes = block.ImageSize * sizeof(float);
-            for (int offset = 0; offset < bytes; offset += 64)
+            if (_filling[cls] is { } partial)
             {
-                Sse.Prefetch0(start + offset);
+                Send(requests, blocks, cls, partial);
             }
-
-            Sse.Prefetch0(start + bytes - 1);
         }
+
+        batch.Count = _sampler.BatchSize;
+        return new Planned(batch, blocks);
+    }
+
+    private void Assign(IReadOnlyList<ChannelWriter<ImageBlock>> requests, int[] blocks, int cls, float[] pixels, int offset)
+    {
+        var block = _filling[cls] ??= _blocks.Rent();
+        block.Add(pixels, offset);
+        if (block.IsFull)
+        {
+            Send(requests, blocks, cls, block);
+        }
+    }
+
+    private void Send(IReadOnlyList<ChannelWriter<ImageBlock>> requests, int[] blocks, int cls, ImageBlock block)
+    {
+        // Request channels are unbounded: the lookahead bounds what is in them.
+        if (!requests[cls].TryWrite(block))
+        {
+            throw new InvalidOperationException($"The request channel of digit {_digits[cls]} refused a block.");
+        }
+
+        _filling[cls] = null;
+        blocks[cls]++;
     }
 
     /// <returns>False when the class's input completed normally.</returns>
-    private async ValueTask<bool> CopyNextAsync(IReadOnlyList<ChannelReader<ImageBlock>> inputs, int cls, float[] destination, int pair, CancellationToken cancellationToken)
+    private static async ValueTask<bool> TakeFilledAsync(ChannelReader<ImageBlock> input, CancellationToken cancellationToken)
     {
-        var block = _current[cls];
-        while (block is null || _cursor[cls] == block.Count)
+        // WaitToReadAsync rethrows the producer's own exception; ReadAsync would wrap it.
+        ImageBlock? block;
+        while (!input.TryRead(out block))
         {
-            block?.Release();
-            _current[cls] = null;
-            var input = inputs[cls];
-            // WaitToReadAsync rethrows the producer's own exception; ReadAsync would wrap it.
-            while (!input.TryRead(out block))
+            if (!await input.WaitToReadAsync(cancellationToken))
             {
-                if (!await input.WaitToReadAsync(cancellationToken))
-                {
-                    return false;
-                }
+                return false;
             }
-
-            _current[cls] = block;
-            _cursor[cls] = 0;
         }
 
-        block.Image(_cursor[cls]++).CopyTo(destination.AsSpan(pair * block.ImageSize, block.ImageSize));
+        block.Release();
         return true;
     }
+
+    /// <summary>A planned batch and, per class, how many of its blocks have not come back yet.</summary>
+    private readonly record struct Planned(PairBatch Batch, int[] Blocks);
 }

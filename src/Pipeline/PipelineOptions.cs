@@ -11,13 +11,16 @@ public sealed class PipelineOptions
     [Range(2, int.MaxValue, ErrorMessage = "must be at least 2")]
     public int BatchSize { get; set; } = 20;
 
-    /// <summary>Items each digit producer may have waiting in its channel; an item is a block of <see cref="BlockSize"/> images.</summary>
+    /// <summary>
+    /// Batches the pairing stage plans ahead, whose images the producers augment meanwhile, and the filled blocks
+    /// each digit's channel may hold.
+    /// </summary>
     [Range(1, int.MaxValue, ErrorMessage = "must be at least 1")]
     public int ProducerCapacity { get; set; } = 4;
 
     /// <summary>
-    /// Images per producer channel item. Blocks amortise the channel hand-off over many images; the image sequence
-    /// each producer emits, and so every batch, is the same for any block size.
+    /// Most images per channel item: the slots of one batch that one digit's producer fills go to it in blocks of at
+    /// most this many. Blocks amortise the channel hand-offs; the batches are the same for any block size.
     /// </summary>
     [Range(1, 4096, ErrorMessage = "must be between 1 and 4096")]
     public int BlockSize { get; set; } = 32;

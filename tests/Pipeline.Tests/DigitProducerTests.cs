@@ -58,7 +58,7 @@ public sealed class DigitProducerTests
         var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
         using var workers = new SemaphoreSlim(1);
         using var cts = new CancellationTokenSource();
-        var run = producer.RunAsync(channel.Writer, workers, 0, cts.Token);
+        var run = producer.RunAsync(Requests(blocks: 3 * Images, blockSize: 1, complete: false), channel.Writer, workers, 0, cts.Token);
 
         while (channel.Reader.Count < 1)
         {
@@ -98,7 +98,7 @@ public sealed class DigitProducerTests
         var channel = Channel.CreateBounded<ImageBlock>(1);
         using var workers = new SemaphoreSlim(1);
         using var cts = new CancellationTokenSource();
-        var run = producer.RunAsync(channel.Writer, workers, 0, cts.Token);
+        var run = producer.RunAsync(Requests(blocks: 100, blockSize: 1, complete: false), channel.Writer, workers, 0, cts.Token);
 
         await cts.CancelAsync();
 
@@ -108,13 +108,32 @@ public sealed class DigitProducerTests
     }
 
     [Fact]
+    public async Task RunAsync_RequestsComplete_FillsEverySlotAndCompletesOutput()
+    {
+        var producer = NumberedProducer(seed: 8);
+        var channel = Channel.CreateBounded<ImageBlock>(10);
+        using var workers = new SemaphoreSlim(1);
+
+        await producer.RunAsync(Requests(blocks: 3, blockSize: 4), channel.Writer, workers, 0, CancellationToken.None);
+
+        var ids = new List<int>();
+        await foreach (var block in channel.Reader.ReadAllAsync())
+        {
+            ids.AddRange(Enumerable.Range(0, block.Count).Select(i => Id(block.Image(i))));
+        }
+
+        Assert.Equal(Enumerable.Range(0, Images), ids.Order());
+        Assert.Equal(Images, producer.Produced);
+    }
+
+    [Fact]
     public async Task RunAsync_WriteFails_CompletesOutputWithTheException()
     {
         var producer = NumberedProducer(seed: 6);
         var output = new FailingWriter();
         using var workers = new SemaphoreSlim(1);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => producer.RunAsync(output, workers, 0, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => producer.RunAsync(Requests(blocks: 1, blockSize: 1), output, workers, 0, CancellationToken.None));
 
         Assert.Same(error, output.CompletedWith);
     }
@@ -124,11 +143,11 @@ public sealed class DigitProducerTests
     {
         var reference = NumberedProducer(seed: 7);
         var expected = Enumerable.Range(0, 2 * Images).Select(_ => NextId(reference)).ToArray()[17..22];
-        var producer = NumberedProducer(seed: 7, blockSize: 5);
+        var producer = NumberedProducer(seed: 7);
         var channel = Channel.CreateBounded<ImageBlock>(2);
         using var workers = new SemaphoreSlim(1);
         using var cts = new CancellationTokenSource();
-        var run = producer.RunAsync(channel.Writer, workers, 17, cts.Token);
+        var run = producer.RunAsync(Requests(blocks: 3, blockSize: 5, complete: false), channel.Writer, workers, 17, cts.Token);
 
         var block = await channel.Reader.ReadAsync();
 
@@ -145,11 +164,35 @@ public sealed class DigitProducerTests
         }
     }
 
-    private static DigitProducer NumberedProducer(int seed, int blockSize = 1) =>
-        new(TestDigits.Numbered(3, Images, Side, Side), Augmenter.RescaleOnly(1, Side, Side), new Random(seed), blockSize);
+    private static DigitProducer NumberedProducer(int seed) =>
+        new(TestDigits.Numbered(3, Images, Side, Side), Augmenter.RescaleOnly(1, Side, Side), new Random(seed));
 
     private static DigitProducer AugmentingProducer(int seed) =>
-        new(TestDigits.Random(4, Images, 28, 28, seed: 99), new Augmenter(new AugmentationOptions(), 28, 28), new Random(seed), 1);
+        new(TestDigits.Random(4, Images, 28, 28, seed: 99), new Augmenter(new AugmentationOptions(), 28, 28), new Random(seed));
+
+    /// <summary>Requests as the pairing stage sends them: blocks of slots, here in fresh arrays of their own.</summary>
+    private static ChannelReader<ImageBlock> Requests(int blocks, int blockSize, bool complete = true)
+    {
+        var channel = Channel.CreateUnbounded<ImageBlock>();
+        for (int b = 0; b < blocks; b++)
+        {
+            var block = new ImageBlock(null, blockSize, Side * Side);
+            var pixels = new float[blockSize * Side * Side];
+            for (int i = 0; i < blockSize; i++)
+            {
+                block.Add(pixels, i * Side * Side);
+            }
+
+            channel.Writer.TryWrite(block);
+        }
+
+        if (complete)
+        {
+            channel.Writer.Complete();
+        }
+
+        return channel.Reader;
+    }
 
     private static float[] NextImage(DigitProducer producer)
     {

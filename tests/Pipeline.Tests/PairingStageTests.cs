@@ -11,10 +11,10 @@ public sealed class PairingStageTests
     public async Task RunAsync_OddBatch_BalancedLabelledPairsInProducerOrder()
     {
         using var cts = new CancellationTokenSource();
-        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token);
+        var (requests, inputs, feeders) = Feed(capacity: 1, cts.Token);
         var output = Channel.CreateBounded<PairBatch>(1);
         var pool = new PairBatchPool(7, ImageSize);
-        var run = new PairingStage(Digits, new PairSampler(new Random(1), Digits.Length, 7), pool).RunAsync(inputs, output.Writer, cts.Token);
+        var run = new PairingStage(Digits, new PairSampler(new Random(1), Digits.Length, 7), pool, blockSize: 1, lookahead: 1).RunAsync(requests, inputs, output.Writer, cts.Token);
         var nextSequence = new int[Digits.Length];
 
         for (int b = 0; b < 200; b++)
@@ -56,10 +56,10 @@ public sealed class PairingStageTests
     public async Task RunAsync_InputFails_OutputCompletesWithTheSameException()
     {
         using var cts = new CancellationTokenSource();
-        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token, failingDigit: 2, failAfter: 10);
+        var (requests, inputs, feeders) = Feed(capacity: 1, cts.Token, failingDigit: 2, failAfter: 10);
         var output = Channel.CreateBounded<PairBatch>(1);
         var pool = new PairBatchPool(6, ImageSize);
-        var run = new PairingStage(Digits, new PairSampler(new Random(4), Digits.Length, 6), pool).RunAsync(inputs, output.Writer, cts.Token);
+        var run = new PairingStage(Digits, new PairSampler(new Random(4), Digits.Length, 6), pool, blockSize: 1, lookahead: 1).RunAsync(requests, inputs, output.Writer, cts.Token);
 
         var read = await Assert.ThrowsAsync<ChannelClosedException>(async () =>
         {
@@ -81,9 +81,9 @@ public sealed class PairingStageTests
     public async Task RunAsync_Cancelled_OutputCompletesAsCancelled()
     {
         using var cts = new CancellationTokenSource();
-        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token);
+        var (requests, inputs, feeders) = Feed(capacity: 1, cts.Token);
         var output = Channel.CreateBounded<PairBatch>(1);
-        var run = new PairingStage(Digits, new PairSampler(new Random(5), Digits.Length, 4), new PairBatchPool(4, ImageSize)).RunAsync(inputs, output.Writer, cts.Token);
+        var run = new PairingStage(Digits, new PairSampler(new Random(5), Digits.Length, 4), new PairBatchPool(4, ImageSize), blockSize: 1, lookahead: 1).RunAsync(requests, inputs, output.Writer, cts.Token);
         await output.Reader.WaitToReadAsync();
 
         await cts.CancelAsync();
@@ -107,21 +107,23 @@ public sealed class PairingStageTests
             channel.Writer.Complete();
             return channel.Reader;
         }).ToArray();
+        var requests = Digits.Select(_ => Channel.CreateUnbounded<ImageBlock>()).ToArray();
         var output = Channel.CreateBounded<PairBatch>(1);
 
-        await new PairingStage(Digits, new PairSampler(new Random(6), Digits.Length, 4), new PairBatchPool(4, ImageSize)).RunAsync(inputs, output.Writer, CancellationToken.None);
+        await new PairingStage(Digits, new PairSampler(new Random(6), Digits.Length, 4), new PairBatchPool(4, ImageSize), blockSize: 1, lookahead: 1).RunAsync(requests.Select(r => r.Writer).ToArray(), inputs, output.Writer, CancellationToken.None);
 
         Assert.False(await output.Reader.WaitToReadAsync());
+        Assert.All(requests, r => Assert.False(r.Writer.TryWrite(new ImageBlock(null, 1, ImageSize))));
     }
 
     [Fact]
     public async Task RunAsync_OutputOfCapacityOneFull_WaitsAndDropsNothing()
     {
         using var cts = new CancellationTokenSource();
-        var (inputs, feeders) = Feed(blockSize: 1, capacity: 1, cts.Token);
+        var (requests, inputs, feeders) = Feed(capacity: 1, cts.Token);
         var output = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
         var pool = new PairBatchPool(4, ImageSize);
-        var run = new PairingStage(Digits, new PairSampler(new Random(7), Digits.Length, 4), pool).RunAsync(inputs, output.Writer, cts.Token);
+        var run = new PairingStage(Digits, new PairSampler(new Random(7), Digits.Length, 4), pool, blockSize: 1, lookahead: 1).RunAsync(requests, inputs, output.Writer, cts.Token);
         await output.Reader.WaitToReadAsync();
         await Task.Delay(50);
 
@@ -149,10 +151,10 @@ public sealed class PairingStageTests
     private static async Task<List<string>> ReadBatchesAsync(int seed, int blockSize, int capacity, int batches)
     {
         using var cts = new CancellationTokenSource();
-        var (inputs, feeders) = Feed(blockSize, capacity, cts.Token);
+        var (requests, inputs, feeders) = Feed(capacity, cts.Token);
         var output = Channel.CreateBounded<PairBatch>(capacity);
         var pool = new PairBatchPool(9, ImageSize);
-        var run = new PairingStage(Digits, new PairSampler(new Random(seed), Digits.Length, 9), pool).RunAsync(inputs, output.Writer, cts.Token);
+        var run = new PairingStage(Digits, new PairSampler(new Random(seed), Digits.Length, 9), pool, blockSize, lookahead: capacity).RunAsync(requests, inputs, output.Writer, cts.Token);
         var result = new List<string>();
         for (int b = 0; b < batches; b++)
         {
@@ -168,27 +170,29 @@ public sealed class PairingStageTests
     }
 
     /// <summary>
-    /// One endless producer per digit, each writing images whose first pixel is the digit and second its sequence
-    /// number; optionally one fails after some images.
+    /// One producer per digit, filling each requested slot with an image whose first pixel is the digit and second its
+    /// sequence number; optionally one fails after some images.
     /// </summary>
-    private static (ChannelReader<ImageBlock>[] Inputs, Task[] Feeders) Feed(int blockSize, int capacity, CancellationToken ct, int failingDigit = -1, int failAfter = 0)
+    private static (ChannelWriter<ImageBlock>[] Requests, ChannelReader<ImageBlock>[] Inputs, Task[] Feeders) Feed(int capacity, CancellationToken ct, int failingDigit = -1, int failAfter = 0)
     {
+        var requests = new ChannelWriter<ImageBlock>[Digits.Length];
         var inputs = new ChannelReader<ImageBlock>[Digits.Length];
         var feeders = new Task[Digits.Length];
         foreach (int digit in Digits)
         {
+            var request = Channel.CreateUnbounded<ImageBlock>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
             var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
+            requests[digit] = request.Writer;
             inputs[digit] = channel.Reader;
             feeders[digit] = Task.Run(async () =>
             {
-                var pool = new ImageBlockPool(blockSize, ImageSize);
                 Exception? error = null;
                 try
                 {
-                    for (int sequence = 0; ;)
+                    int sequence = 0;
+                    await foreach (var block in request.Reader.ReadAllAsync(ct))
                     {
-                        var block = pool.Rent();
-                        for (int i = 0; i < blockSize; i++, sequence++)
+                        for (int i = 0; i < block.Count; i++, sequence++)
                         {
                             if (digit == failingDigit && sequence == failAfter)
                             {
@@ -199,7 +203,6 @@ public sealed class PairingStageTests
                             block.Image(i)[1] = sequence;
                         }
 
-                        block.Count = blockSize;
                         await channel.Writer.WriteAsync(block, ct);
                     }
                 }
@@ -215,6 +218,6 @@ public sealed class PairingStageTests
             });
         }
 
-        return (inputs, feeders);
+        return (requests, inputs, feeders);
     }
 }
