@@ -272,11 +272,14 @@ public sealed class Augmenter
     /// Packs, for every pixel (r, c), the bytes of (r, c), (r, c+1), (r+1, c) and (r+1, c+1) into one int. Neighbours
     /// past the right or bottom edge are whatever follows in the buffer (the next row, or zero padding): the
     /// sampler only reaches them with weight 0, because in <c>constant</c> mode coordinates are clamped to the image.
+    /// Returns the bounding box of the non-zero pixels, for images up to 32 pixels wide (otherwise the whole image).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void BuildQuads(ReadOnlySpan<byte> source)
+    private unsafe InkBounds BuildQuads(ReadOnlySpan<byte> source)
     {
         source.CopyTo(_padded);
+        int firstRow = _height, lastRow = -1;
+        uint columns = 0;
         fixed (byte* padded = _padded)
         fixed (int* quads = _quads)
         {
@@ -285,9 +288,15 @@ public sealed class Augmenter
                 byte* row = padded + r * _width;
                 byte* below = row + _width;
                 uint* output = (uint*)(quads + r * _quadStride);
+                uint inked = 0;
                 for (int c = 0; c < _quadStride; c += 16)
                 {
                     var left = Sse2.LoadVector128(row + c);
+                    if (c < 32)
+                    {
+                        inked |= (uint)(~Sse2.MoveMask(Sse2.CompareEqual(left, Vector128<byte>.Zero)) & 0xFFFF) << c;
+                    }
+
                     var right = Sse2.LoadVector128(row + c + 1);
                     var belowLeft = Sse2.LoadVector128(below + c);
                     var belowRight = Sse2.LoadVector128(below + c + 1);
@@ -300,8 +309,26 @@ public sealed class Augmenter
                     Sse2.Store(output + c + 8, Sse2.UnpackLow(topHigh, bottomHigh).AsUInt32());
                     Sse2.Store(output + c + 12, Sse2.UnpackHigh(topHigh, bottomHigh).AsUInt32());
                 }
+
+                // Bytes past the row's end belong to the next row or the padding.
+                inked &= _rowMask;
+                if (inked != 0)
+                {
+                    firstRow = Math.Min(firstRow, r);
+                    lastRow = r;
+                    columns |= inked;
+                }
             }
         }
+
+        if (_width > 32)
+        {
+            return new InkBounds(0, _height - 1, 0, _width - 1);
+        }
+
+        return columns == 0
+            ? new InkBounds(_height, -1, _width, -1)
+            : new InkBounds(firstRow, lastRow, BitOperations.TrailingZeroCount(columns), 31 - BitOperations.LeadingZeroCount(columns));
     }
 
     /// <summary>
@@ -314,14 +341,14 @@ public sealed class Augmenter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SampleConstantAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
     {
-        BuildQuads(source);
+        var ink = BuildQuads(source);
         bool window = BitConverter.SingleToInt32Bits(_fillValue) == 0 && _width <= 32;
         if (window)
         {
             destination[..(_height * _width)].Fill(0f * _rescale);
         }
 
-        PlanRows(map, window);
+        PlanRows(map, window ? ink : new InkBounds(0, _height - 1, 0, _width - 1), window);
         var rowPerCol = Vector256.Create((float)map.RowPerCol);
         var colPerCol = Vector256.Create((float)map.ColPerCol);
         var lanes = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
@@ -390,17 +417,19 @@ public sealed class Augmenter
     /// tolerance: within one pixel of the ink's bounding box. The window keeps a margin of 0.01 pixel and one column
     /// on each side, far more than float rounding can move a point. Eight rows are planned at a time.
     /// </remarks>
-    private unsafe void PlanRows(in AffineMap map, bool window)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void PlanRows(in AffineMap map, in InkBounds ink, bool window)
     {
-        for (int r = 0; r < _rowStart.Length; r++)
+        // (float)(Row0 + RowPerRow * r) four rows at a time: the same double multiply, add and rounding.
+        var rowIndex = Vector256.Create(0.0, 1, 2, 3);
+        for (int r = 0; r < _rowStart.Length; r += Vector256<double>.Count)
         {
-            int row = Math.Min(r, _height - 1);
-            _rowStart[r] = (float)(map.Row0 + map.RowPerRow * row);
-            _colStart[r] = (float)(map.Col0 + map.ColPerRow * row);
+            var rows = rowIndex + Vector256.Create((double)r);
+            Avx.ConvertToVector128Single(Vector256.Create(map.Row0) + (Vector256.Create(map.RowPerRow) * rows)).CopyTo(_rowStart, r);
+            Avx.ConvertToVector128Single(Vector256.Create(map.Col0) + (Vector256.Create(map.ColPerRow) * rows)).CopyTo(_colStart, r);
         }
 
         const float Margin = 0.01f;
-        var ink = window ? FindInk() : new InkBounds(0, _height - 1, 0, _width - 1);
         float rowPerCol = (float)map.RowPerCol;
         float colPerCol = (float)map.ColPerCol;
         float columnsPerX = 1 / colPerCol;
@@ -491,61 +520,6 @@ public sealed class Augmenter
         var top = Fma.MultiplyAdd(fx, p01 - p00, p00);
         var bottom = Fma.MultiplyAdd(fx, p11 - p10, p10);
         return Fma.MultiplyAdd(fy, bottom - top, top);
-    }
-
-    /// <summary>
-    /// The columns [first, last] of an output row that can sample ink (first > last: none). A pixel is non-zero only
-    /// if one of its four neighbours, rows floor(y) and floor(y) + 1 and columns floor(x) and floor(x) + 1, is inked,
-    /// so only if y ∈ [i − 1, i + 1) and x ∈ [j − 1, j + 1) for an inked pixel (i, j), give or take the clamping
-    /// tolerance: y and x within one pixel of the ink's bounding box. The window keeps a margin of 0.01 pixel and one
-    /// column on each side, so float rounding cannot drop a pixel.
-    /// </summary>
-    private (int First, int Last) InkWindow(in InkBounds ink, float rowStart, float colStart, float rowPerCol, double columnsPerX)
-    {
-        const double Margin = 0.01;
-        double yLow = ink.FirstRow - 1 - Margin, yHigh = ink.LastRow + 1 + Margin;
-        double yEnd = rowStart + (double)rowPerCol * (_width - 1);
-        if ((rowStart < yLow && yEnd < yLow) || (rowStart > yHigh && yEnd > yHigh))
-        {
-            return (0, -1);
-        }
-
-        double a = (ink.FirstColumn - 1 - Margin - colStart) * columnsPerX;
-        double b = (ink.LastColumn + 1 + Margin - colStart) * columnsPerX;
-        double low = a < b ? a : b, high = a < b ? b : a;
-        if (!(low >= -1e9 && high <= 1e9))
-        {
-            // x barely moves along the row (or not at all): sample all of it.
-            return (0, _width - 1);
-        }
-
-        int first = (int)Math.Floor(low) - 1, last = (int)Math.Ceiling(high) + 1;
-        return (first < 0 ? 0 : first, last >= _width ? _width - 1 : last);
-    }
-
-    /// <summary>The bounding box of the non-zero pixels in the padded copy <see cref="BuildQuads"/> made.</summary>
-    private unsafe InkBounds FindInk()
-    {
-        int firstRow = _height, lastRow = -1;
-        uint columns = 0;
-        fixed (byte* padded = _padded)
-        {
-            for (int r = 0; r < _height; r++)
-            {
-                // Reads up to 31 bytes past the row (the next row or the padding); they are masked off.
-                uint inked = ~Vector256.Equals(Vector256.Load(padded + r * _width), Vector256<byte>.Zero).ExtractMostSignificantBits() & _rowMask;
-                if (inked != 0)
-                {
-                    firstRow = Math.Min(firstRow, r);
-                    lastRow = r;
-                    columns |= inked;
-                }
-            }
-        }
-
-        return columns == 0
-            ? new InkBounds(_height, -1, _width, -1)
-            : new InkBounds(firstRow, lastRow, BitOperations.TrailingZeroCount(columns), 31 - BitOperations.LeadingZeroCount(columns));
     }
 
     private readonly record struct InkBounds(int FirstRow, int LastRow, int FirstColumn, int LastColumn);
