@@ -343,11 +343,6 @@ public sealed class Augmenter
     {
         var ink = BuildQuads(source);
         bool window = BitConverter.SingleToInt32Bits(_fillValue) == 0 && _width <= 32;
-        if (window)
-        {
-            destination[..(_height * _width)].Fill(0f * _rescale);
-        }
-
         PlanRows(map, window ? ink : new InkBounds(0, _height - 1, 0, _width - 1), window);
         var rowPerCol = Vector256.Create((float)map.RowPerCol);
         var colPerCol = Vector256.Create((float)map.ColPerCol);
@@ -359,6 +354,7 @@ public sealed class Augmenter
         var colLimit = Vector256.Create(_width - 1 + Tolerance);
         var fill = Vector256.Create(_fillValue);
         var scale = Vector256.Create(_rescale);
+        var blank = Vector256.Create(0f * _rescale);
         var quadShift = Vector128.CreateScalar((int)_quadShift);
         int lastStep = _width - Vector256<float>.Count;
 
@@ -369,6 +365,15 @@ public sealed class Augmenter
             {
                 int first = _firstColumn[r], last = _lastColumn[r];
                 float* outputRow = output + r * _width;
+                if (window)
+                {
+                    // Row by row rather than one fill of the image, so the stores' cache misses overlap the sampling.
+                    for (int c = 0; c < _width; c += Vector256<float>.Count)
+                    {
+                        blank.Store(outputRow + Math.Min(c, lastStep));
+                    }
+                }
+
                 var rowStart = Vector256.Create(_rowStart[r]);
                 var colStart = Vector256.Create(_colStart[r]);
 
