@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Siamese.Pipeline;
+using Siamese.Pipeline.Data;
 
 namespace Siamese.Bench;
 
@@ -33,7 +34,7 @@ public static class ConsoleMode
                 Augment(Arg(1, 3));
                 return true;
             case "pipeline":
-                Pipeline(Arg(1, 2), Arg(2, 3), Arg(3, 64), Arg(4, 64), Arg(5, 4), Arg(6, 16));
+                Pipeline(Arg(1, 2), Arg(2, 3), Arg(3, 64), Arg(4, 64), Arg(5, 4), Arg(6, 16), args.Length > 7 ? args[7] : "rings");
                 return true;
             default:
                 return false;
@@ -110,11 +111,16 @@ public static class ConsoleMode
         Console.WriteLine(string.Format(Invariant, "ours augment (one producer, noise images): {0:F0} images/s (per CPU-second of the process: {1:F0})", images / elapsed, images / cpuSeconds));
     }
 
-    /// <summary>The whole pipeline (ten producers, pairing stage, pooled batches) on MNIST-like synthetic digits.</summary>
-    private static void Pipeline(int workers, int seconds, int batchSize, int blockSize, int producerCapacity, int batchCapacity)
+    /// <summary>
+    /// The whole pipeline (ten producers, pairing stage, pooled batches) on MNIST-like synthetic digits ("rings"), or on
+    /// the 60,000 MNIST training images ("mnist": <c>MNIST_IDX</c>, default data/mnist).
+    /// </summary>
+    private static void Pipeline(int workers, int seconds, int batchSize, int blockSize, int producerCapacity, int batchCapacity, string data)
     {
         var options = new PipelineOptions { BatchSize = batchSize, Workers = workers, BlockSize = blockSize, ProducerCapacity = producerCapacity, BatchCapacity = batchCapacity };
-        var classes = SyntheticDigits.Create(imagesPerClass: 1000, SyntheticDigits.Kind.Strokes);
+        var classes = data == "mnist"
+            ? DatasetSplit.GroupByClass(MnistLoader.TryLoad(Environment.GetEnvironmentVariable("MNIST_IDX") ?? "data/mnist")?.Train ?? throw new InvalidOperationException("No MNIST in MNIST_IDX or data/mnist."), null)
+            : SyntheticDigits.Create(imagesPerClass: 1000, SyntheticDigits.Kind.Strokes);
         var stream = PairStream.Start(classes, options, StreamSettings.Training(options), 0, CancellationToken.None);
         try
         {
@@ -148,7 +154,7 @@ public static class ConsoleMode
             double images = count * 2.0 * batchSize / elapsed;
             Console.WriteLine(string.Format(
                 Invariant,
-                "ours pipeline workers={0} B={1} block={5} capacity={6}/{7}: {2:F0} images/s, {3:F0} pairs/s (per CPU-second of the process: {4:F0} images)",
+                "ours pipeline workers={0} B={1} block={5} capacity={6}/{7} data={8}: {2:F0} images/s, {3:F0} pairs/s (per CPU-second of the process: {4:F0} images)",
                 workers,
                 batchSize,
                 images,
@@ -156,7 +162,8 @@ public static class ConsoleMode
                 count * 2.0 * batchSize / cpuSeconds,
                 blockSize,
                 producerCapacity,
-                batchCapacity));
+                batchCapacity,
+                data));
         }
         finally
         {
