@@ -53,6 +53,7 @@ public sealed class Augmenter
 
     private readonly int _quadStride;
     private readonly byte[] _padded;
+    private readonly int _tailRow;
     private readonly int[] _quads;
 
     private readonly byte _quadShift;
@@ -97,7 +98,12 @@ public sealed class Augmenter
         _firstColumn = new int[plannedRows];
         _lastColumn = new int[plannedRows];
         _rowWithin = new int[plannedRows];
-        _padded = new byte[height * width + _quadStride + 32];
+        while ((_tailRow + 1) * width + _quadStride < height * width)
+        {
+            _tailRow++;
+        }
+
+        _padded = new byte[((height - _tailRow) * width) + _quadStride + 32];
         _quads = new int[height * _quadStride];
         VectorPath = Avx2.IsSupported && Fma.IsSupported && width >= Vector256<float>.Count;
 
@@ -277,15 +283,18 @@ public sealed class Augmenter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe InkBounds BuildQuads(ReadOnlySpan<byte> source)
     {
-        source.CopyTo(_padded);
+        // Rows are read in place while their reads (16 bytes past a quad row of the row below) stay in the source; the
+        // last rows are read from a copy followed by zeros. Copying the whole image first stalls the reads behind it.
+        source[(_tailRow * _width)..].CopyTo(_padded);
         int firstRow = _height, lastRow = -1;
         uint columns = 0;
+        fixed (byte* start = source)
         fixed (byte* padded = _padded)
         fixed (int* quads = _quads)
         {
             for (int r = 0; r < _height; r++)
             {
-                byte* row = padded + r * _width;
+                byte* row = r < _tailRow ? start + (r * _width) : padded + ((r - _tailRow) * _width);
                 byte* below = row + _width;
                 uint* output = (uint*)(quads + r * _quadStride);
                 uint inked = 0;
