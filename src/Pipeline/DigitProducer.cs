@@ -101,7 +101,7 @@ internal sealed class DigitProducer
 
     /// <summary>
     /// Skips <paramref name="skipImages"/>, then, for each block read from <paramref name="requests"/>, augments its
-    /// next images into the block's slots, holding a slot of <paramref name="workers"/> meanwhile, and writes the block
+    /// next images into the block's slots while holding a slot of <paramref name="workers"/>, and writes the block
     /// to <paramref name="output"/>. Ends when the requests complete or on cancellation, and completes
     /// <paramref name="output"/> on the way out, with the exception if any.
     /// </summary>
@@ -116,22 +116,35 @@ internal sealed class DigitProducer
             Skip(skipImages);
             while (await requests.WaitToReadAsync(cancellationToken))
             {
-                while (requests.TryRead(out var block))
+                // One worker slot for every request waiting now (up to the pairing stage's lookahead), not one per
+                // block: fewer semaphore waits, each of which allocates when the slot is taken. The slot is given up
+                // before waiting on a full output channel, so a producer never holds it while others must run.
+                await workers.WaitAsync(cancellationToken);
+                bool holding = true;
+                try
                 {
-                    await workers.WaitAsync(cancellationToken);
-                    try
+                    while (requests.TryRead(out var block))
                     {
                         for (int i = 0; i < block.Count; i++)
                         {
                             Next(block.Image(i));
                         }
+
+                        if (!output.TryWrite(block))
+                        {
+                            workers.Release();
+                            holding = false;
+                            await output.WriteAsync(block, cancellationToken);
+                            break;
+                        }
                     }
-                    finally
+                }
+                finally
+                {
+                    if (holding)
                     {
                         workers.Release();
                     }
-
-                    await output.WriteAsync(block, cancellationToken);
                 }
             }
         }
