@@ -344,8 +344,8 @@ public sealed class Augmenter
     /// Samples eight output pixels of a row per step, lane for lane the arithmetic of <see cref="SampleScalar"/>, so the
     /// output is the same to the bit. With a +0 fill value only each row's ink window (<see cref="PlanRows"/>) is
     /// sampled: every other pixel has four zero neighbours or lies outside the image, and both give 0 × rescale.
-    /// A row whose sampled points all lie within the image skips the outside test and the clamping, which change
-    /// nothing there.
+    /// A row whose window lies within the image skips the outside test and the clamping, which change nothing there;
+    /// its steps' lanes outside the window read nothing and come out blank.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void SampleConstantAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
@@ -389,13 +389,19 @@ public sealed class Augmenter
                 // A step that would run past the row moves back; it recomputes a few pixels, to the same values.
                 if (_rowWithin[r] != 0)
                 {
+                    // Lanes of a step outside the window (in the row's first and last steps) may map outside the image:
+                    // they read nothing. Their neighbours count as zero, which interpolates to exactly the blank
+                    // (0 × rescale) that sampling them would give.
+                    var firstColumn = Vector256.Create((float)first);
+                    var lastColumn = Vector256.Create((float)last);
                     for (int step = first; step <= last; step += Vector256<float>.Count)
                     {
                         int c = Math.Min(step, lastStep);
                         var columns = lanes + Vector256.Create((float)c);
                         var y = Fma.MultiplyAdd(rowPerCol, columns, rowStart);
                         var x = Fma.MultiplyAdd(colPerCol, columns, colStart);
-                        (Interpolate(quads, y, x, quadShift) * scale).Store(outputRow + c);
+                        var wanted = Vector256.GreaterThanOrEqual(columns, firstColumn) & Vector256.LessThanOrEqual(columns, lastColumn);
+                        (Interpolate(quads, y, x, quadShift, wanted.AsInt32()) * scale).Store(outputRow + c);
                     }
 
                     continue;
@@ -413,7 +419,7 @@ public sealed class Augmenter
                         & Avx.Compare(x, colLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling);
                     y = Avx.Min(Avx.Max(y, Vector256<float>.Zero), lastRow);
                     x = Avx.Min(Avx.Max(x, Vector256<float>.Zero), lastCol);
-                    var value = Interpolate(quads, y, x, quadShift);
+                    var value = Interpolate(quads, y, x, quadShift, Vector256<int>.AllBitsSet);
                     (Avx.BlendVariable(fill, value, inside) * scale).Store(outputRow + c);
                 }
             }
@@ -422,7 +428,7 @@ public sealed class Augmenter
 
     /// <summary>
     /// Per output row: where its points start (rounded to float as <see cref="SampleScalar"/> does), the columns
-    /// [first, last] to sample (first > last: none), and whether every sampled point lies within the image.
+    /// [first, last] to sample (first > last: none), and whether every point of that window lies within the image.
     /// </summary>
     /// <remarks>
     /// With <paramref name="window"/>, a row samples only the columns that can reach ink. A pixel is non-zero only if
@@ -458,9 +464,6 @@ public sealed class Augmenter
         var below = Vector256.Create(-2f);
         var beyond = Vector256.Create(_width + 1f);
         var lastColumn = Vector256.Create(_width - 1);
-        var lastStep = Vector256.Create(_width - Vector256<float>.Count);
-        var stepMask = Vector256.Create(~(Vector256<float>.Count - 1));
-        var stepEnd = Vector256.Create(Vector256<float>.Count - 1);
         var one = Vector256.Create(1);
         var maxRow = Vector256.Create((float)(_height - 1));
         var maxCol = Vector256.Create((float)(_width - 1));
@@ -498,10 +501,9 @@ public sealed class Augmenter
                     last = Vector256.ConditionalSelect(blank.AsInt32(), Vector256.Create(-1), last);
                 }
 
-                // The sampled columns run from the first step's start to the last step's end; y and x are monotonic
-                // in the column, so if both ends lie within the image every sampled point does.
-                var from = Vector256.ConvertToSingle(Vector256.Min(first, lastStep));
-                var to = Vector256.ConvertToSingle(Vector256.Min(first + ((last - first) & stepMask), lastStep) + stepEnd);
+                // y and x are monotonic in the column, so if the window's ends lie within the image all of it does.
+                var from = Vector256.ConvertToSingle(first);
+                var to = Vector256.ConvertToSingle(last);
                 var within = Within(Fma.MultiplyAdd(rowPerColV, from, rowStart), Fma.MultiplyAdd(colPerColV, from, colStart), maxRow, maxCol)
                     & Within(Fma.MultiplyAdd(rowPerColV, to, rowStart), Fma.MultiplyAdd(colPerColV, to, colStart), maxRow, maxCol);
                 first.Store(firsts + r);
@@ -515,9 +517,12 @@ public sealed class Augmenter
         Vector256.GreaterThanOrEqual(y, Vector256<float>.Zero) & Vector256.LessThanOrEqual(y, maxRow)
         & Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero) & Vector256.LessThanOrEqual(x, maxCol);
 
-    /// <summary>Bilinear interpolation at eight points inside the image, from the packed neighbours in the quad table.</summary>
+    /// <summary>
+    /// Bilinear interpolation at eight points inside the image, from the packed neighbours in the quad table; lanes
+    /// off in <paramref name="lanes"/> read nothing and interpolate four zeros, which gives +0 whatever y and x.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> Interpolate(int* quads, Vector256<float> y, Vector256<float> x, Vector128<int> quadShift)
+    private static unsafe Vector256<float> Interpolate(int* quads, Vector256<float> y, Vector256<float> x, Vector128<int> quadShift, Vector256<int> lanes)
     {
         var yFloor = Avx.ConvertToVector256Int32WithTruncation(y);
         var xFloor = Avx.ConvertToVector256Int32WithTruncation(x);
@@ -525,7 +530,7 @@ public sealed class Augmenter
         var fx = x - Avx.ConvertToVector256Single(xFloor);
 
         // Byte k of every 32-bit lane moved to its low byte, the rest zeroed: the four neighbours as integers.
-        var quad = Avx2.GatherVector256(quads, Avx2.ShiftLeftLogical(yFloor, quadShift) + xFloor, 4).AsByte();
+        var quad = Avx2.GatherMaskVector256(Vector256<int>.Zero, quads, Avx2.ShiftLeftLogical(yFloor, quadShift) + xFloor, lanes, 4).AsByte();
         var p00 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, 0x80, 0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, (byte)0x80)).AsInt32());
         var p01 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, 0x80, 1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, (byte)0x80)).AsInt32());
         var p10 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, 0x80, 2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, (byte)0x80)).AsInt32());
