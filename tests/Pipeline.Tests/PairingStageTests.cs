@@ -147,6 +147,34 @@ public sealed class PairingStageTests
         await Task.WhenAll(feeders).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
 
+    [Fact]
+    public async Task RunAsync_RequestsBlocksOfAtMostBlockSize_AndPlansOnlyTheLookahead()
+    {
+        using var cts = new CancellationTokenSource();
+        var requests = Digits.Select(_ => Channel.CreateUnbounded<ImageBlock>()).ToArray();
+        var inputs = Digits.Select(_ => Channel.CreateBounded<ImageBlock>(1).Reader).ToArray();
+        var output = Channel.CreateBounded<PairBatch>(1);
+        var run = new PairingStage(Digits, new PairSampler(new Random(8), Digits.Length, 9), new PairBatchPool(9, ImageSize), blockSize: 2, lookahead: 3)
+            .RunAsync(requests.Select(r => r.Writer).ToArray(), inputs, output.Writer, cts.Token);
+        await Task.Delay(100);
+
+        // Nobody fills the slots: the stage has planned three batches and waits for the first.
+        var blocks = new List<ImageBlock>();
+        foreach (var request in requests)
+        {
+            while (request.Reader.TryRead(out var block))
+            {
+                blocks.Add(block);
+            }
+        }
+
+        Assert.Equal(3 * 2 * 9, blocks.Sum(b => b.Count));
+        Assert.All(blocks, b => Assert.InRange(b.Count, 1, 2));
+        Assert.False(run.IsCompleted);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
     /// <summary>Reads batches and reduces each to (digits, per-image sequence numbers, labels).</summary>
     private static async Task<List<string>> ReadBatchesAsync(int seed, int blockSize, int capacity, int batches)
     {
