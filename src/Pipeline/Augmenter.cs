@@ -59,6 +59,9 @@ public sealed class Augmenter
     private readonly byte _quadShift;
     private readonly uint _rowMask;
 
+    // Whether the AVX2 sampler samples only the ink windows: the fill must be +0 and a row's ink must fit one mask.
+    private readonly bool _inkWindow;
+
     // The AVX2 sampler's plan for each output row (see PlanRows), padded to a multiple of eight rows.
     private readonly float[] _rowStart;
     private readonly float[] _colStart;
@@ -92,6 +95,7 @@ public sealed class Augmenter
         _quadStride = (int)BitOperations.RoundUpToPowerOf2((uint)((width + 15) & ~15));
         _quadShift = (byte)BitOperations.Log2((uint)_quadStride);
         _rowMask = width < 32 ? (1u << width) - 1 : uint.MaxValue;
+        _inkWindow = BitConverter.SingleToInt32Bits(_fillValue) == 0 && width <= 32;
         int plannedRows = (height + Vector256<float>.Count - 1) & ~(Vector256<float>.Count - 1);
         _rowStart = new float[plannedRows];
         _colStart = new float[plannedRows];
@@ -278,7 +282,7 @@ public sealed class Augmenter
     /// Packs, for every pixel (r, c), the bytes of (r, c), (r, c+1), (r+1, c) and (r+1, c+1) into one int. Neighbours
     /// past the right or bottom edge are whatever follows in the buffer (the next row, or zero padding): the
     /// sampler only reaches them with weight 0, because in <c>constant</c> mode coordinates are clamped to the image.
-    /// Returns the bounding box of the non-zero pixels, for images up to 32 pixels wide (otherwise the whole image).
+    /// Returns the bounding box of the non-zero pixels when the sampler uses ink windows (otherwise the whole image).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe InkBounds BuildQuads(ReadOnlySpan<byte> source)
@@ -301,7 +305,7 @@ public sealed class Augmenter
                 for (int c = 0; c < _quadStride; c += 16)
                 {
                     var left = Sse2.LoadVector128(row + c);
-                    if (c < 32)
+                    if (_inkWindow && c < 32)
                     {
                         inked |= (uint)(~Sse2.MoveMask(Sse2.CompareEqual(left, Vector128<byte>.Zero)) & 0xFFFF) << c;
                     }
@@ -330,7 +334,7 @@ public sealed class Augmenter
             }
         }
 
-        if (_width > 32)
+        if (!_inkWindow)
         {
             return new InkBounds(0, _height - 1, 0, _width - 1);
         }
@@ -351,8 +355,7 @@ public sealed class Augmenter
     private unsafe void SampleConstantAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
     {
         var ink = BuildQuads(source);
-        bool window = BitConverter.SingleToInt32Bits(_fillValue) == 0 && _width <= 32;
-        PlanRows(map, window ? ink : new InkBounds(0, _height - 1, 0, _width - 1), window);
+        PlanRows(map, ink);
         var rowPerCol = Vector256.Create((float)map.RowPerCol);
         var colPerCol = Vector256.Create((float)map.ColPerCol);
         var lanes = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
@@ -374,7 +377,7 @@ public sealed class Augmenter
             {
                 int first = _firstColumn[r], last = _lastColumn[r];
                 float* outputRow = output + r * _width;
-                if (window)
+                if (_inkWindow)
                 {
                     // Row by row rather than one fill of the image, so the stores' cache misses overlap the sampling.
                     for (int c = 0; c < _width; c += Vector256<float>.Count)
@@ -431,14 +434,14 @@ public sealed class Augmenter
     /// [first, last] to sample (first > last: none), and whether every point of that window lies within the image.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="window"/>, a row samples only the columns that can reach ink. A pixel is non-zero only if
+    /// With ink windows, a row samples only the columns that can reach ink. A pixel is non-zero only if
     /// one of its four neighbours (rows floor(y) and floor(y) + 1, columns floor(x) and floor(x) + 1) is inked, so
     /// only if y ∈ [i − 1, i + 1) and x ∈ [j − 1, j + 1) for an inked pixel (i, j), give or take the clamping
     /// tolerance: within one pixel of the ink's bounding box. The window keeps a margin of 0.01 pixel and one column
     /// on each side, far more than float rounding can move a point. Eight rows are planned at a time.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void PlanRows(in AffineMap map, in InkBounds ink, bool window)
+    private unsafe void PlanRows(in AffineMap map, in InkBounds ink)
     {
         // (float)(Row0 + RowPerRow * r) four rows at a time: the same double multiply, add and rounding.
         var rowIndex = Vector256.Create(0.0, 1, 2, 3);
@@ -453,7 +456,7 @@ public sealed class Augmenter
         float rowPerCol = (float)map.RowPerCol;
         float colPerCol = (float)map.ColPerCol;
         float columnsPerX = 1 / colPerCol;
-        bool allColumns = !window || !float.IsFinite(columnsPerX);
+        bool allColumns = !_inkWindow || !float.IsFinite(columnsPerX);
         // A blank image: every row passes "above" the ink.
         var yLow = Vector256.Create(ink.LastRow < 0 ? float.PositiveInfinity : ink.FirstRow - 1 - Margin);
         var yHigh = Vector256.Create(ink.LastRow + 1 + Margin);
@@ -492,7 +495,7 @@ public sealed class Augmenter
                     last = Vector256.Min(Vector256.ConvertToInt32(Vector256.Ceiling(high)) + one, lastColumn);
                 }
 
-                if (window)
+                if (_inkWindow)
                 {
                     // Rows whose points all pass above or all below the ink sample nothing.
                     var rowEnd = rowStart + rowSpan;

@@ -203,6 +203,8 @@ public sealed class AugmenterTests
         { 13, 21, 5.0, 0.5, "noise" },
         { 9, 8, 0.0, 1.0 / 255, "blob" },
         { 40, 70, 0.0, 1.0, "dots" },
+        { 20, 32, 0.0, 1.0 / 255, "blob" },
+        { 20, 33, 0.0, 1.0 / 255, "blob" },
     };
 
     /// <summary>
