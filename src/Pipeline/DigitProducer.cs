@@ -125,6 +125,7 @@ internal sealed class DigitProducer
                 {
                     while (requests.TryRead(out var block))
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         for (int i = 0; i < block.Count; i++)
                         {
                             Next(block.Image(i));

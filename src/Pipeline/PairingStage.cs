@@ -114,6 +114,7 @@ internal sealed class PairingStage
         }
         finally
         {
+            // Planned batches are dropped, not returned to the pool: producers may still be writing into them.
             output.TryComplete(error);
             foreach (var request in requests)
             {
