@@ -118,9 +118,13 @@ public static class ConsoleMode
     private static void Pipeline(int workers, int seconds, int batchSize, int blockSize, int producerCapacity, int batchCapacity, string data)
     {
         var options = new PipelineOptions { BatchSize = batchSize, Workers = workers, BlockSize = blockSize, ProducerCapacity = producerCapacity, BatchCapacity = batchCapacity };
-        var classes = data == "mnist"
-            ? DatasetSplit.GroupByClass(MnistLoader.TryLoad(Environment.GetEnvironmentVariable("MNIST_IDX") ?? "data/mnist")?.Train ?? throw new InvalidOperationException("No MNIST in MNIST_IDX or data/mnist."), null)
-            : SyntheticDigits.Create(imagesPerClass: 1000, SyntheticDigits.Kind.Strokes);
+        string mnist = Environment.GetEnvironmentVariable("MNIST_IDX") ?? new DataOptions().Directory;
+        var classes = data switch
+        {
+            "mnist" => DatasetSplit.GroupByClass(MnistLoader.TryLoad(mnist)?.Train ?? throw new InvalidOperationException($"No MNIST in {mnist} (set MNIST_IDX)."), null),
+            "rings" => SyntheticDigits.Create(imagesPerClass: 1000, SyntheticDigits.Kind.Strokes),
+            _ => throw new ArgumentException($"Unknown data '{data}': rings or mnist."),
+        };
         var stream = PairStream.Start(classes, options, StreamSettings.Training(options), 0, CancellationToken.None);
         try
         {

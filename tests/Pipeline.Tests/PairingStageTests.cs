@@ -156,9 +156,8 @@ public sealed class PairingStageTests
         var output = Channel.CreateBounded<PairBatch>(1);
         var run = new PairingStage(Digits, new PairSampler(new Random(8), Digits.Length, 9), new PairBatchPool(9, ImageSize), blockSize: 2, lookahead: 3)
             .RunAsync(requests.Select(r => r.Writer).ToArray(), inputs, output.Writer, cts.Token);
-        await Task.Delay(100);
 
-        // Nobody fills the slots: the stage has planned three batches and waits for the first.
+        // Nobody fills the slots: the stage planned three batches before its first wait, and waits for the first.
         var blocks = new List<ImageBlock>();
         foreach (var request in requests)
         {
