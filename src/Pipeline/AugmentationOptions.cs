@@ -43,6 +43,17 @@ public sealed class AugmentationOptions
     [Range(1e-12, 1e6, ErrorMessage = "must be positive and at most 1000000")]
     public double Rescale { get; set; } = 1.0 / 255;
 
+    /// <summary>Options that only rescale: every range 0, no flips, so an augmenter draws nothing and transforms nothing.</summary>
+    public static AugmentationOptions NoTransform(double rescale) => new()
+    {
+        RotationRange = 0,
+        WidthShiftRange = 0,
+        HeightShiftRange = 0,
+        ZoomRange = 0,
+        ShearRange = 0,
+        Rescale = rescale,
+    };
+
     public static bool TryParseFillMode(string? value, out FillMode mode)
     {
         switch (value?.Trim().ToLowerInvariant())

@@ -114,18 +114,8 @@ public sealed class Augmenter
     }
 
     /// <summary>An augmenter that only rescales: no random transform, no random draws.</summary>
-    public static Augmenter RescaleOnly(double rescale, int height, int width) => new(
-        new AugmentationOptions
-        {
-            RotationRange = 0,
-            WidthShiftRange = 0,
-            HeightShiftRange = 0,
-            ZoomRange = 0,
-            ShearRange = 0,
-            Rescale = rescale,
-        },
-        height,
-        width);
+    public static Augmenter RescaleOnly(double rescale, int height, int width) =>
+        new(AugmentationOptions.NoTransform(rescale), height, width);
 
     public int Height => _height;
 

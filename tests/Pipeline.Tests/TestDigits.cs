@@ -27,13 +27,5 @@ internal static class TestDigits
     public static IReadOnlyList<DigitSet> RandomClasses(int classes, int count, int height, int width, int seed) =>
         Enumerable.Range(0, classes).Select(d => Random(d, count, height, width, seed * 100 + d)).ToArray();
 
-    public static AugmentationOptions NoTransform(double rescale = 1.0 / 255) => new()
-    {
-        RotationRange = 0,
-        WidthShiftRange = 0,
-        HeightShiftRange = 0,
-        ZoomRange = 0,
-        ShearRange = 0,
-        Rescale = rescale,
-    };
+    public static AugmentationOptions NoTransform(double rescale = 1.0 / 255) => AugmentationOptions.NoTransform(rescale);
 }
