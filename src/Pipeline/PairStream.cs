@@ -14,7 +14,7 @@ namespace Siamese.Pipeline;
 /// <see cref="Completion"/>; cancellation completes both as cancelled. Once <see cref="Completion"/> has finished,
 /// which <see cref="DisposeAsync"/> waits for, no stage task is running.
 /// </remarks>
-public sealed class PairStream : IAsyncDisposable
+public sealed class PairStream : IBatchStream
 {
     private readonly CancellationTokenSource _stop;
     private readonly SemaphoreSlim _workers;
@@ -43,6 +43,9 @@ public sealed class PairStream : IAsyncDisposable
         $"batches {Batches.Count}, digits {string.Join(' ', _digits.Select((d, i) => $"{d}:{_digitQueues[i].Count}"))}";
 
     public PairBatchPool Pool { get; }
+
+    /// <summary>Returns <paramref name="batch"/> to <see cref="Pool"/>.</summary>
+    public void Return(PairBatch batch) => Pool.Return(batch);
 
     /// <summary>Finishes when every stage has stopped: faulted with the first failure, or cancelled.</summary>
     public Task Completion { get; }

@@ -80,17 +80,9 @@ public sealed class PairSet
         int size = ImageSize;
         for (int i = 0; i < count; i++)
         {
-            Render(LeftImage(start + i), left.Slice(i * size, size));
-            Render(RightImage(start + i), right.Slice(i * size, size));
+            PixelScale.Rescale(LeftImage(start + i), left.Slice(i * size, size), _rescale);
+            PixelScale.Rescale(RightImage(start + i), right.Slice(i * size, size), _rescale);
             labels[i] = Labels[start + i];
-        }
-    }
-
-    private void Render(ReadOnlySpan<byte> image, Span<float> output)
-    {
-        for (int p = 0; p < image.Length; p++)
-        {
-            output[p] = image[p] * _rescale;
         }
     }
 
