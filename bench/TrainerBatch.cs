@@ -21,7 +21,7 @@ public sealed class TrainerBatch
     public float[] Labels { get; }
 
     public static SiameseTrainer NewTrainer(int batchSize, int threads) =>
-        new(new ModelOptions(), new TrainerSettings { MaxBatch = batchSize, TorchThreads = threads, Seed = 0 });
+        new(new ModelOptions(), new TrainerSettings { TorchThreads = threads, Seed = 0 }, batchSize);
 
     public static TrainerBatch Random(int batchSize, int seed)
     {

@@ -88,7 +88,7 @@ public sealed class BadInputTests
         using var host = new HostProcess();
         var model = Path.Combine(host.Home, "runs", "cut");
         TestFiles.WriteTinyModel(model);
-        var weights = Path.Combine(model, TrainingRun.WeightsName);
+        var weights = Path.Combine(model, RunFiles.Weights);
         File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
 
         var result = host.Run(Timeout, "evaluate", "--model", weights, "--Evaluation:TestPairs=100");
@@ -195,11 +195,11 @@ public sealed class BadInputTests
     {
         using var host = new HostProcess();
         var folder = Directory.CreateDirectory(Path.Combine(host.Home, "runs", "cut")).FullName;
-        File.WriteAllBytes(Path.Combine(folder, RunDirectory.CheckpointName), "SIAMCKP1"u8.ToArray());
+        File.WriteAllBytes(Path.Combine(folder, RunFiles.Checkpoint), "SIAMCKP1"u8.ToArray());
 
         var result = host.Run(Timeout, "--Training:ResumeFrom=runs/cut");
 
-        Refused(result, RunDirectory.CheckpointName);
+        Refused(result, RunFiles.Checkpoint);
     }
 
     [Fact]

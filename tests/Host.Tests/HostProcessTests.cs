@@ -45,7 +45,7 @@ public sealed class HostProcessTests
         }
 
         var folder = Path.Combine(host.Home, "runs", "term");
-        var info = Checkpoint.ReadInfo(Path.Combine(folder, RunDirectory.CheckpointName));
+        var info = Checkpoint.ReadProgress(Path.Combine(folder, RunFiles.Checkpoint));
         Assert.InRange(info.CompletedEpochs, 1, 399);
         Assert.Empty(Directory.GetFiles(folder, "*.tmp-*"));
 

@@ -1,4 +1,3 @@
-using Siamese.Model;
 using Xunit.Abstractions;
 
 namespace Siamese.Host.Tests;
@@ -43,7 +42,7 @@ public sealed class InterruptionFaultTests(ITestOutputHelper output)
                 Assert.Empty(Directory.GetFiles(runPath, "*.tmp-*", SearchOption.AllDirectories));
             }
 
-            var checkpoint = Path.Combine(runPath, RunDirectory.CheckpointName);
+            var checkpoint = Path.Combine(runPath, RunFiles.Checkpoint);
             if (!File.Exists(checkpoint))
             {
                 outcomes.Add($"{trial}:{stopped.ExitCode}:no-checkpoint");
@@ -52,7 +51,7 @@ public sealed class InterruptionFaultTests(ITestOutputHelper output)
 
             using (var trainer = new SiameseTrainer(new ModelOptions(), new TrainerSettings()))
             {
-                var info = Checkpoint.Restore(checkpoint, trainer);
+                var info = Checkpoint.Restore(checkpoint, trainer).Progress;
                 outcomes.Add($"{trial}:{stopped.ExitCode}:epoch{info.CompletedEpochs}+{info.StepInEpoch}");
             }
 

@@ -34,43 +34,80 @@ internal static class SyntheticDigits
     public static DatasetSplit Split(int perClass = 30) => new(Classes(perClass, 1), Classes(perClass / 2, 2), Classes(perClass / 2, 3));
 
     /// <summary>
-    /// A fake training stream with no producers: batch k is built from a generator seeded with k, so any
+    /// A fake batch source with no producers: batch k is built from a generator seeded with k, so any
     /// start position yields the same batches as an uninterrupted stream. Calls <paramref name="onBatch"/>
     /// with each batch index as it is delivered; <paramref name="alter"/>, when given, may change or replace batch k
     /// before it is delivered (to inject a fault at a known step).
     /// </summary>
-    public static TrainingStreamFactory FakeStream(int batchSize, Action<long>? onBatch = null, Func<long, PairBatch, PairBatch>? alter = null) => (classes, skip, token) =>
+    public static IBatchSource FakeStream(int batchSize, Action<long>? onBatch = null, Func<long, PairBatch, PairBatch>? alter = null) =>
+        new FakeBatchSource((classes, skip, token) => new FakeStreamOf(batchSize, classes, skip, onBatch, alter, token));
+
+    /// <summary>A batch source whose streams <paramref name="start"/> makes.</summary>
+    public sealed class FakeBatchSource(Func<IReadOnlyList<DigitSet>, long, CancellationToken, IBatchStream> start) : IBatchSource
     {
-        var channel = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
-        var returned = 0;
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
-        var writer = Task.Run(async () =>
+        public IBatchStream Start(IReadOnlyList<DigitSet> classes, long skipBatches, CancellationToken cancellationToken) => start(classes, skipBatches, cancellationToken);
+    }
+
+    /// <summary>A stream over a channel the test controls.</summary>
+    public sealed class ChannelStream(ChannelReader<PairBatch> batches, Func<ValueTask>? stop = null) : IBatchStream
+    {
+        public ChannelReader<PairBatch> Batches => batches;
+
+        public int Returned { get; private set; }
+
+        public void Return(PairBatch batch) => Returned++;
+
+        public string DescribeQueues() => $"batches {batches.Count}";
+
+        public ValueTask DisposeAsync() => stop?.Invoke() ?? ValueTask.CompletedTask;
+    }
+
+    private sealed class FakeStreamOf : IBatchStream
+    {
+        private readonly Channel<PairBatch> _channel = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait, SingleWriter = true });
+        private readonly CancellationTokenSource _stop;
+        private readonly Task _writer;
+
+        public FakeStreamOf(int batchSize, IReadOnlyList<DigitSet> classes, long skip, Action<long>? onBatch, Func<long, PairBatch, PairBatch>? alter, CancellationToken token)
         {
-            try
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+            _writer = Task.Run(async () =>
             {
-                for (long k = skip; ; k++)
+                try
                 {
-                    var batch = new PairBatch(batchSize, Side * Side);
-                    Fill(batch, classes, new Random((int)k));
-                    await channel.Writer.WriteAsync(alter is null ? batch : alter(k, batch), stop.Token);
-                    onBatch?.Invoke(k);
+                    for (long k = skip; ; k++)
+                    {
+                        var batch = new PairBatch(batchSize, Side * Side);
+                        Fill(batch, classes, new Random((int)k));
+                        await _channel.Writer.WriteAsync(alter is null ? batch : alter(k, batch), _stop.Token);
+                        onBatch?.Invoke(k);
+                    }
                 }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                channel.Writer.TryComplete();
-            }
-        });
-        return new TrainingStream(channel.Reader, _ => Interlocked.Increment(ref returned), async () =>
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    _channel.Writer.TryComplete();
+                }
+            });
+        }
+
+        public ChannelReader<PairBatch> Batches => _channel.Reader;
+
+        public void Return(PairBatch batch)
         {
-            await stop.CancelAsync();
-            await writer;
-            stop.Dispose();
-        });
-    };
+        }
+
+        public string DescribeQueues() => $"batches {_channel.Reader.Count}";
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _writer;
+            _stop.Dispose();
+        }
+    }
 
     private static void Fill(PairBatch batch, IReadOnlyList<DigitSet> classes, Random random)
     {

@@ -316,7 +316,7 @@ public sealed class SiameseTrainerTests : IDisposable
     }
 
     private static SiameseTrainer NewTrainer(long seed, int maxBatch = 20) =>
-        new(new ModelOptions(), new TrainerSettings { Seed = seed, MaxBatch = maxBatch, TorchThreads = 1 });
+        new(new ModelOptions(), new TrainerSettings { Seed = seed, TorchThreads = 1 }, maxBatch);
 
     private static List<StepResult> Train(SiameseTrainer trainer, SyntheticPairs pairs, int firstStep, int steps)
     {

@@ -2,10 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serilog.Extensions.Logging;
+using Siamese.Host.Cli;
+using Siamese.Host.Configuration;
+using Siamese.Host.Evaluation;
 using Siamese.Host.Plots;
+using Siamese.Host.Runs;
+using Siamese.Host.Training;
+using Siamese.Model;
 
 namespace Siamese.Host.Commands;
 
@@ -13,7 +19,7 @@ namespace Siamese.Host.Commands;
 /// <c>compare-runs &lt;config.json&gt; ...</c> (or the <c>Sweep:Variants</c> section): trains each variant exactly as
 /// <c>train</c> does, each in its own host and run folder, then draws their accuracy curves side by side.
 /// </summary>
-public sealed partial class CompareRunsCommand
+internal static partial class CompareRunsCommand
 {
     public const string FigureName = "accuracy-comparison.png";
     public const string SweepSection = "Sweep:Variants";
@@ -24,24 +30,19 @@ public sealed partial class CompareRunsCommand
         Arity = ArgumentArity.ZeroOrMore,
     };
 
-    private static readonly Option<string?> OutputOption = new("--output")
-    {
-        Description = "Folder holding one run folder per variant and accuracy-comparison.png (default: runs/compare-<timestamp>).",
-    };
-
-    private readonly ILogger<CompareRunsCommand> _logger;
-
-    public CompareRunsCommand(ILogger<CompareRunsCommand> logger) => _logger = logger;
+    private static readonly Option<string?> OutputOption = CommonOptions.Output("Folder holding one run folder per variant and accuracy-comparison.png (default: runs/compare-<timestamp>).");
 
     /// <summary>One variant: its name (file name or section key) and how it adds its settings to a configuration.</summary>
     public sealed record Variant(string Name, Action<IConfigurationBuilder> AddSettings);
 
-    internal static Command Create() => new("compare-runs", "Train several variants of the configuration (e.g. two learning rates) and draw their accuracy curves side by side.")
-    {
-        ConfigsArgument, OutputOption,
-    };
+    public static Verb Create(ProductHost product) => new(
+        new Command("compare-runs", "Train several variants of the configuration (e.g. two learning rates) and draw their accuracy curves side by side.")
+        {
+            ConfigsArgument, OutputOption,
+        },
+        (parsed, overrides, token) => RunAsync(product, parsed, overrides));
 
-    internal static async Task<int> RunAsync(ParseResult parsed, string[] overrides)
+    private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides)
     {
         // A variadic argument also collects the configuration overrides (--Training:Epochs=5) that follow it.
         var tokens = parsed.GetValue(ConfigsArgument) ?? [];
@@ -50,7 +51,7 @@ public sealed partial class CompareRunsCommand
         var output = ArgumentPaths.OutputFolder(
             parsed.GetValue(OutputOption),
             Path.Combine(ProductHome.Locate(), "runs", "compare-" + DateTimeOffset.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        var variants = files.Length > 0 ? files.Select(FromFile).ToArray() : FromSweep(overrides);
+        var variants = files.Length > 0 ? files.Select(FromFile).ToArray() : FromSweep(product, overrides);
         var duplicate = variants.GroupBy(v => v.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -60,7 +61,7 @@ public sealed partial class CompareRunsCommand
         // Every variant's settings are validated before any training starts.
         foreach (var variant in variants)
         {
-            ProductHost.Build(Builder(variant, overrides, Path.Combine(output, variant.Name))).Dispose();
+            CommandContext.Create(product, overrides, builder => Layer(builder, variant, overrides, Path.Combine(output, variant.Name))).Dispose();
         }
 
         var runs = new List<NamedHistory>();
@@ -68,7 +69,7 @@ public sealed partial class CompareRunsCommand
         {
             foreach (var variant in variants)
             {
-                int exitCode = await TrainAsync(variant, runs, variants.Length, overrides, output).ConfigureAwait(false);
+                int exitCode = await TrainAsync(product, variant, runs, variants.Length, overrides, output).ConfigureAwait(false);
                 if (exitCode != ExitCode.Success)
                 {
                     return exitCode;
@@ -85,43 +86,39 @@ public sealed partial class CompareRunsCommand
     }
 
     /// <summary>Trains one variant in its own host, as the train verb does; the last one also draws the figure.</summary>
-    private static async Task<int> TrainAsync(Variant variant, List<NamedHistory> runs, int count, string[] overrides, string output)
+    private static async Task<int> TrainAsync(ProductHost product, Variant variant, List<NamedHistory> runs, int count, string[] overrides, string output)
     {
         var folder = Path.Combine(output, variant.Name);
-        var builder = Builder(variant, overrides, folder);
-        builder.Services.AddHostedService<TrainingWorker>();
-        using var host = ProductHost.Build(builder);
-        var command = ActivatorUtilities.CreateInstance<CompareRunsCommand>(host.Services);
-        command.LogVariant(variant.Name, runs.Count + 1, count, folder);
-        var exitCode = host.Services.GetRequiredService<ExitCode>();
-        await host.RunAsync().ConfigureAwait(false);
-        if (exitCode.Value != ExitCode.Success)
+        using var loggers = new SerilogLoggerFactory();
+        var logger = loggers.CreateLogger(typeof(CompareRunsCommand).FullName!);
+        LogVariant(logger, variant.Name, runs.Count + 1, count, folder);
+        int exitCode = await TrainCommand.RunAsync(product, overrides, builder => Layer(builder, variant, overrides, folder)).ConfigureAwait(false);
+        BootstrapLogger.Renew();
+        if (exitCode != ExitCode.Success)
         {
-            return exitCode.Value;
+            return exitCode;
         }
 
-        var history = EpochRecord.ParseCsv(await File.ReadAllTextAsync(Path.Combine(folder, "history.csv")).ConfigureAwait(false));
+        var history = EpochRecord.ParseCsv(await File.ReadAllTextAsync(Path.Combine(folder, RunFiles.History)).ConfigureAwait(false));
         runs.Add(new NamedHistory(variant.Name, history));
-        command.LogTrained(variant.Name, history[^1].Acc, history[^1].ValAcc, TestAccuracy(folder));
+        LogTrained(logger, variant.Name, history[^1].Acc, history[^1].ValAcc, TestAccuracy(folder));
         if (runs.Count == count)
         {
             var figure = Path.Combine(output, FigureName);
             RunComparisonPlot.Save(runs, figure);
-            command.LogFigure(figure);
+            LogFigure(logger, figure);
         }
 
         return ExitCode.Success;
     }
 
-    /// <summary>The host of one variant: appsettings, then the variant's settings, then the command line's, then its run folder.</summary>
-    internal static HostApplicationBuilder Builder(Variant variant, string[] overrides, string folder)
+    /// <summary>Layers a variant over the configuration: appsettings, then the variant's settings, then the command line's, then its run folder.</summary>
+    private static void Layer(HostApplicationBuilder builder, Variant variant, string[] overrides, string folder)
     {
         BootstrapLogger.Renew();
-        var builder = ProductHost.CreateBuilder(overrides);
         variant.AddSettings(builder.Configuration);
         builder.Configuration.AddCommandLine(overrides);
         builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("Output:Directory", folder)]);
-        return builder;
     }
 
     private static Variant FromFile(string argument)
@@ -148,9 +145,9 @@ public sealed partial class CompareRunsCommand
         return new Variant(ArgumentPaths.Slug(Path.GetFileNameWithoutExtension(path)), configuration => configuration.AddJsonFile(path, optional: false, reloadOnChange: false));
     }
 
-    private static Variant[] FromSweep(string[] overrides)
+    private static Variant[] FromSweep(ProductHost product, string[] overrides)
     {
-        var sections = ProductHost.CreateBuilder(overrides).Configuration.GetSection(SweepSection).GetChildren().ToArray();
+        var sections = product.CreateBuilder(overrides).Configuration.GetSection(SweepSection).GetChildren().ToArray();
         if (sections.Length == 0)
         {
             throw new UserInputException($"compare-runs needs variant files (e.g. examples/lr-1e-3.json examples/lr-1e-5.json) or a {SweepSection} section in appsettings.json.");
@@ -165,16 +162,16 @@ public sealed partial class CompareRunsCommand
 
     private static double TestAccuracy(string folder)
     {
-        var path = Path.Combine(folder, "evaluation.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<EvaluationResult>(File.ReadAllText(path), RunDirectory.Json)?.Accuracy ?? double.NaN : double.NaN;
+        var path = Path.Combine(folder, RunFiles.Evaluation);
+        return File.Exists(path) ? JsonSerializer.Deserialize<EvaluationResult>(File.ReadAllText(path), AtomicFile.Json)?.Accuracy ?? double.NaN : double.NaN;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Variant {Variant} ({Index}/{Count}) trains into {Folder}")]
-    private partial void LogVariant(string variant, int index, int count, string folder);
+    private static partial void LogVariant(ILogger logger, string variant, int index, int count, string folder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Variant {Variant}: final acc {Acc:F4}, val_acc {ValAcc:F4}, test accuracy {TestAccuracy:F4}")]
-    private partial void LogTrained(string variant, double acc, double valAcc, double testAccuracy);
+    private static partial void LogTrained(ILogger logger, string variant, double acc, double valAcc, double testAccuracy);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accuracy curves side by side in {Figure}")]
-    private partial void LogFigure(string figure);
+    private static partial void LogFigure(ILogger logger, string figure);
 }

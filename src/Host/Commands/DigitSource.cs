@@ -1,11 +1,13 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Siamese.Host.Cli;
 using Siamese.Host.Imaging;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Commands;
 
 /// <summary>A resolved digit: 28×28 bytes (white on black), its label when known, and what it was.</summary>
-public sealed record Digit(byte[] Pixels, int? Label, string Description)
+internal sealed record Digit(byte[] Pixels, int? Label, string Description)
 {
     /// <summary>The label for a title: the digit, or "?" for a user's picture.</summary>
     public string Title => Label?.ToString(CultureInfo.InvariantCulture) ?? "?";
@@ -15,7 +17,7 @@ public sealed record Digit(byte[] Pixels, int? Label, string Description)
 /// A digit as the user names it: <c>test:123</c> (the 124th image of the MNIST test set, in file order),
 /// <c>digit:8</c> (a seeded random test image of that digit), or a PNG/JPEG file.
 /// </summary>
-public abstract record DigitSource(string Text)
+internal abstract record DigitSource(string Text)
 {
     public sealed record TestImage(string Text, int Index) : DigitSource(Text);
 
@@ -89,4 +91,11 @@ public abstract record DigitSource(string Text)
                 throw new InvalidOperationException("Unknown digit source.");
         }
     }
+}
+
+/// <summary>What the verbs that take digits log about them.</summary>
+internal static partial class DigitLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Picture} has a light background: if it is a dark digit on paper, add --invert")]
+    public static partial void LooksInverted(ILogger logger, string picture);
 }

@@ -1,31 +1,26 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Siamese.Host.Commands.Evaluation;
+using Siamese.Host.Cli;
+using Siamese.Host.Configuration;
+using Siamese.Host.Evaluation;
 using Siamese.Host.Plots;
+using Siamese.Model;
 using Siamese.Pipeline;
+using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Commands;
 
 /// <summary><c>evaluate --model &lt;run folder | model.bin | checkpoint.bin&gt;</c>: the full evaluation suite, as JSON, log lines and two pictures.</summary>
-public sealed partial class EvaluateCommand
+internal static partial class EvaluateCommand
 {
     public const string ReportName = "evaluation-full.json";
     public const string RocName = "roc.png";
     public const string HeatmapName = "digit-pairs.png";
 
-    private static readonly Option<string> ModelOption = new("--model")
-    {
-        Description = "A run folder, a model.bin (with model.json beside it) or a checkpoint.bin.",
-        Required = true,
-    };
+    private static readonly Option<string> ModelOption = CommonOptions.Model();
 
-    private static readonly Option<string?> OutputOption = new("--output")
-    {
-        Description = "Folder for evaluation-full.json, roc.png and digit-pairs.png (default: the model's folder).",
-    };
+    private static readonly Option<string?> OutputOption = CommonOptions.Output("Folder for evaluation-full.json, roc.png and digit-pairs.png (default: the model's folder).");
 
     private static readonly Option<int> WaysOption = new("--ways")
     {
@@ -39,10 +34,7 @@ public sealed partial class EvaluateCommand
         DefaultValueFactory = _ => 2000,
     };
 
-    private static readonly Option<int?> SeedOption = new("--seed")
-    {
-        Description = "Seed of the one-shot trials (default: Evaluation:Seed).",
-    };
+    private static readonly Option<int?> SeedOption = CommonOptions.OptionalSeed("Seed of the one-shot trials (default: Evaluation:Seed).");
 
     private static readonly Option<int?> ValidationPairsOption = new("--validation-pairs")
     {
@@ -54,16 +46,14 @@ public sealed partial class EvaluateCommand
         Description = "Seed of the validation pair set (default: Evaluation:Seed + 1).",
     };
 
-    private readonly ILogger<EvaluateCommand> _logger;
+    public static Verb Create(ProductHost product) => new(
+        new Command("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per digit pair accuracy and N-way one-shot accuracy on MNIST test images.")
+        {
+            ModelOption, OutputOption, WaysOption, TrialsOption, SeedOption, ValidationPairsOption, ValidationSeedOption,
+        },
+        (parsed, overrides, token) => RunAsync(product, parsed, overrides, token));
 
-    public EvaluateCommand(ILogger<EvaluateCommand> logger) => _logger = logger;
-
-    internal static Command Create() => new("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per digit pair accuracy and N-way one-shot accuracy on MNIST test images.")
-    {
-        ModelOption, OutputOption, WaysOption, TrialsOption, SeedOption, ValidationPairsOption, ValidationSeedOption,
-    };
-
-    internal static async Task<int> RunAsync(ParseResult parsed, string[] overrides)
+    private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides, CancellationToken cancellationToken)
     {
         int ways = parsed.GetValue(WaysOption);
         int trials = parsed.GetValue(TrialsOption);
@@ -77,13 +67,12 @@ public sealed partial class EvaluateCommand
             throw new UserInputException("--validation-pairs must be at least 2.");
         }
 
-        var model = ModelFile.Resolve(ArgumentPaths.Input(parsed.GetValue(ModelOption)!));
+        var model = CommonOptions.ResolveModel(parsed.GetValue(ModelOption)!);
         var output = ArgumentPaths.OutputFolder(parsed.GetValue(OutputOption), model.Folder);
 
-        using var host = ProductHost.Build(ProductHost.CreateBuilder(overrides));
-        var services = host.Services;
-        var evaluation = services.GetRequiredService<IOptions<EvaluationOptions>>().Value;
-        var split = await services.GetRequiredService<DataService>().LoadAsync(CancellationToken.None).ConfigureAwait(false);
+        using var context = CommandContext.Create(product, overrides);
+        var evaluation = context.Options<EvaluationOptions>();
+        var split = await context.LoadSplitAsync(cancellationToken).ConfigureAwait(false);
         if (ways < 2 || ways > split.Test.Count)
         {
             throw new UserInputException($"--ways must be between 2 and {split.Test.Count}, the number of digits (got {ways}).");
@@ -91,22 +80,21 @@ public sealed partial class EvaluateCommand
 
         var settings = new EvaluationSettings(
             evaluation,
-            services.GetRequiredService<IOptions<PipelineOptions>>().Value.Augmentation.Rescale,
+            context.Options<PipelineOptions>().Augmentation.Rescale,
             parsed.GetValue(ValidationPairsOption) ?? evaluation.TestPairs,
             parsed.GetValue(ValidationSeedOption) ?? unchecked(evaluation.Seed + 1),
             ways,
             trials,
             parsed.GetValue(SeedOption) ?? evaluation.Seed);
-        var command = ActivatorUtilities.CreateInstance<EvaluateCommand>(services);
-        command.Run(model, split, settings, services.GetRequiredService<IOptions<TrainingOptions>>().Value.TorchThreads, output);
+        Run(context.Logger<EvaluationSuite>(), model, split, settings, context.Options<TrainerSettings>(), output);
         return ExitCode.Success;
     }
 
-    private void Run(ModelFile model, Pipeline.Data.DatasetSplit split, EvaluationSettings settings, int torchThreads, string output)
+    private static void Run(ILogger logger, ModelFile model, DatasetSplit split, EvaluationSettings settings, TrainerSettings trainerSettings, string output)
     {
-        LogModel(model.Describe());
+        LogModel(logger, model.Describe());
         EvaluationOutcome outcome;
-        using (var trainer = model.Load(torchThreads, Evaluator.ChunkSize))
+        using (var trainer = model.Load(trainerSettings, Evaluator.ChunkSize))
         {
             outcome = new EvaluationSuite(trainer, settings).Run(split, model.Describe());
         }
@@ -115,57 +103,57 @@ public sealed partial class EvaluateCommand
         var json = Path.Combine(output, ReportName);
         var roc = Path.Combine(output, RocName);
         var heatmap = Path.Combine(output, HeatmapName);
-        OutputFiles.WriteJson(json, report);
+        AtomicFile.WriteJson(json, report);
         RocPlot.Save(outcome.RocFalsePositiveRate, outcome.RocTruePositiveRate, report.AtThreshold.RocAuc, roc);
         DigitPairHeatmap.Save(report.DigitPairs, report.AtThreshold.Threshold, heatmap);
-        Summarise(report);
-        LogWritten(json, roc, heatmap);
+        Summarise(logger, report);
+        LogWritten(logger, json, roc, heatmap);
     }
 
-    private void Summarise(FullEvaluation report)
+    private static void Summarise(ILogger logger, FullEvaluation report)
     {
         var at = report.AtThreshold;
-        LogTestPairs(at.Pairs, at.Seed, at.Threshold, at.Accuracy, at.RocAuc, at.TruePositives, at.FalsePositives, at.TrueNegatives, at.FalseNegatives);
+        LogTestPairs(logger, at.Pairs, at.Seed, at.Threshold, at.Accuracy, at.RocAuc, at.TruePositives, at.FalsePositives, at.TrueNegatives, at.FalseNegatives);
         var calibrated = report.Calibrated;
-        LogCalibrated(calibrated.ValidationPairs, calibrated.ValidationSeed, calibrated.Threshold, calibrated.ValidationAccuracy, calibrated.Test.Accuracy,
+        LogCalibrated(logger, calibrated.ValidationPairs, calibrated.ValidationSeed, calibrated.Threshold, calibrated.ValidationAccuracy, calibrated.Test.Accuracy,
             calibrated.Test.TruePositives, calibrated.Test.FalsePositives, calibrated.Test.TrueNegatives, calibrated.Test.FalseNegatives);
-        LogEqualError(report.EqualErrorRate.Rate, report.EqualErrorRate.Threshold);
+        LogEqualError(logger, report.EqualErrorRate.Rate, report.EqualErrorRate.Threshold);
         var table = report.DigitPairs;
-        LogTableHeader(at.Threshold, string.Join(' ', table.Digits.Select(d => d.ToString(CultureInfo.InvariantCulture).PadLeft(4))));
+        LogTableHeader(logger, at.Threshold, string.Join(' ', table.Digits.Select(d => d.ToString(CultureInfo.InvariantCulture).PadLeft(4))));
         for (int r = 0; r < table.Digits.Length; r++)
         {
-            LogTableRow(table.Digits[r], string.Join(' ', table.Accuracy[r].Select(a => double.IsNaN(a) ? "   -" : (100 * a).ToString("F0", CultureInfo.InvariantCulture).PadLeft(4))));
+            LogTableRow(logger, table.Digits[r], string.Join(' ', table.Accuracy[r].Select(a => double.IsNaN(a) ? "   -" : (100 * a).ToString("F0", CultureInfo.InvariantCulture).PadLeft(4))));
         }
 
-        LogConfused(string.Join(", ", table.MostConfused(5).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.A}/{p.B} {100 * p.Accuracy:F1}%"))));
+        LogConfused(logger, string.Join(", ", table.MostConfused(5).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.A}/{p.B} {100 * p.Accuracy:F1}%"))));
         var oneShot = report.OneShot;
-        LogOneShot(oneShot.Ways, oneShot.Accuracy, oneShot.CiLow, oneShot.CiHigh, oneShot.Trials, oneShot.Seed, 1.0 / oneShot.Ways);
+        LogOneShot(logger, oneShot.Ways, oneShot.Accuracy, oneShot.CiLow, oneShot.CiHigh, oneShot.Trials, oneShot.Seed, 1.0 / oneShot.Ways);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluating {Model}")]
-    private partial void LogModel(string model);
+    private static partial void LogModel(ILogger logger, string model);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Test pairs: {Pairs} balanced (seed {Seed}); at threshold {Threshold}: accuracy {Accuracy:F4}, ROC AUC {RocAuc:F4}; TP {TruePositives} FP {FalsePositives} TN {TrueNegatives} FN {FalseNegatives}")]
-    private partial void LogTestPairs(int pairs, int seed, double threshold, double accuracy, double rocAuc, int truePositives, int falsePositives, int trueNegatives, int falseNegatives);
+    private static partial void LogTestPairs(ILogger logger, int pairs, int seed, double threshold, double accuracy, double rocAuc, int truePositives, int falsePositives, int trueNegatives, int falseNegatives);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Calibrated threshold {Threshold:F4} (best accuracy {ValidationAccuracy:F4} on {ValidationPairs} validation pairs, seed {ValidationSeed}); on the test pairs: accuracy {TestAccuracy:F4}; TP {TruePositives} FP {FalsePositives} TN {TrueNegatives} FN {FalseNegatives}")]
-    private partial void LogCalibrated(int validationPairs, int validationSeed, double threshold, double validationAccuracy, double testAccuracy, int truePositives, int falsePositives, int trueNegatives, int falseNegatives);
+    private static partial void LogCalibrated(ILogger logger, int validationPairs, int validationSeed, double threshold, double validationAccuracy, double testAccuracy, int truePositives, int falsePositives, int trueNegatives, int falseNegatives);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Equal error rate {EqualErrorRate:F4} at threshold {Threshold:F4}")]
-    private partial void LogEqualError(double equalErrorRate, double threshold);
+    private static partial void LogEqualError(ILogger logger, double equalErrorRate, double threshold);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accuracy (%) per digit pair at threshold {Threshold} (diagonal: same digit):\n      {Header}")]
-    private partial void LogTableHeader(double threshold, string header);
+    private static partial void LogTableHeader(ILogger logger, double threshold, string header);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "   {Digit}: {Row}")]
-    private partial void LogTableRow(int digit, string row);
+    private static partial void LogTableRow(ILogger logger, int digit, string row);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Most confused digit pairs: {Pairs}")]
-    private partial void LogConfused(string pairs);
+    private static partial void LogConfused(ILogger logger, string pairs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "One-shot {Ways}-way accuracy {Accuracy:F4}, 95% CI [{Low:F4}, {High:F4}] (Wilson) over {Trials} trials (seed {Seed}); chance is {Chance:F3}")]
-    private partial void LogOneShot(int ways, double accuracy, double low, double high, int trials, int seed, double chance);
+    private static partial void LogOneShot(ILogger logger, int ways, double accuracy, double low, double high, int trials, int seed, double chance);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Report}, {Roc} and {Heatmap}")]
-    private partial void LogWritten(string report, string roc, string heatmap);
+    private static partial void LogWritten(ILogger logger, string report, string roc, string heatmap);
 }

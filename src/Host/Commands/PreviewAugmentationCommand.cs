@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Siamese.Host.Cli;
+using Siamese.Host.Configuration;
 using Siamese.Host.Plots;
 using Siamese.Pipeline;
 
@@ -12,14 +12,11 @@ namespace Siamese.Host.Commands;
 /// <c>preview-augmentation</c>: for each digit, a training image and augmented versions of it drawn with the
 /// configured <c>Pipeline:Augmentation</c> settings, so the augmenter can be tuned by eye.
 /// </summary>
-public sealed partial class PreviewAugmentationCommand
+internal static partial class PreviewAugmentationCommand
 {
     public const string FileName = "augmentation-preview.png";
 
-    private static readonly Option<string?> OutputOption = new("--output")
-    {
-        Description = $"A .png file, or a folder for {FileName} (default: runs/pictures).",
-    };
+    private static readonly Option<string?> OutputOption = CommonOptions.Output($"A .png file, or a folder for {FileName} (default: runs/pictures).");
 
     private static readonly Option<int> SamplesOption = new("--samples")
     {
@@ -27,18 +24,16 @@ public sealed partial class PreviewAugmentationCommand
         DefaultValueFactory = _ => 8,
     };
 
-    private static readonly Option<int?> SeedOption = new("--seed") { Description = "Seed of the image choice and the transforms (default: Pipeline:Seed)." };
+    private static readonly Option<int?> SeedOption = CommonOptions.OptionalSeed("Seed of the image choice and the transforms (default: Pipeline:Seed).");
 
-    private readonly ILogger<PreviewAugmentationCommand> _logger;
+    public static Verb Create(ProductHost product) => new(
+        new Command("preview-augmentation", "Draw, for each digit, a training image and augmented versions of it with the current Pipeline:Augmentation settings.")
+        {
+            OutputOption, SamplesOption, SeedOption,
+        },
+        (parsed, overrides, token) => RunAsync(product, parsed, overrides, token));
 
-    public PreviewAugmentationCommand(ILogger<PreviewAugmentationCommand> logger) => _logger = logger;
-
-    internal static Command Create() => new("preview-augmentation", "Draw, for each digit, a training image and augmented versions of it with the current Pipeline:Augmentation settings.")
-    {
-        OutputOption, SamplesOption, SeedOption,
-    };
-
-    internal static async Task<int> RunAsync(ParseResult parsed, string[] overrides)
+    private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides, CancellationToken cancellationToken)
     {
         int samples = parsed.GetValue(SamplesOption);
         if (samples is < 1 or > 30)
@@ -47,11 +42,9 @@ public sealed partial class PreviewAugmentationCommand
         }
 
         var png = ArgumentPaths.OutputPng(parsed.GetValue(OutputOption), ShowCommand.DefaultFolder, FileName);
-        using var host = ProductHost.Build(ProductHost.CreateBuilder(overrides));
-        var services = host.Services;
-        var pipeline = services.GetRequiredService<IOptions<PipelineOptions>>().Value;
-        var split = await services.GetRequiredService<DataService>().LoadAsync(CancellationToken.None).ConfigureAwait(false);
-        var command = ActivatorUtilities.CreateInstance<PreviewAugmentationCommand>(services);
+        using var context = CommandContext.Create(product, overrides);
+        var pipeline = context.Options<PipelineOptions>();
+        var split = await context.LoadSplitAsync(cancellationToken).ConfigureAwait(false);
         var grid = Grid(split.Train, pipeline.Augmentation, samples, parsed.GetValue(SeedOption) ?? pipeline.Seed);
         var settings = Describe(pipeline.Augmentation);
         DigitPictures.SaveGrid(
@@ -62,7 +55,7 @@ public sealed partial class PreviewAugmentationCommand
             255 * pipeline.Augmentation.Rescale,
             "Pipeline:Augmentation (first column: the original)\n" + settings,
             png);
-        command.LogPreview(settings, png);
+        LogPreview(context.Logger<Augmenter>(), settings, png);
         return ExitCode.Success;
     }
 
@@ -96,5 +89,5 @@ public sealed partial class PreviewAugmentationCommand
         $"rotation ±{o.RotationRange}°, shift w {o.WidthShiftRange} h {o.HeightShiftRange}, zoom {o.ZoomRange}, shear {o.ShearRange}°, fill {o.FillMode}{(o.HorizontalFlip ? ", h-flip" : string.Empty)}{(o.VerticalFlip ? ", v-flip" : string.Empty)}");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Augmentation preview ({Settings}) drawn in {Picture}")]
-    private partial void LogPreview(string settings, string picture);
+    private static partial void LogPreview(ILogger logger, string settings, string picture);
 }

@@ -1,3 +1,4 @@
+using Siamese.Host.Cli;
 using SkiaSharp;
 using Siamese.Pipeline.Data;
 
@@ -6,7 +7,7 @@ namespace Siamese.Host.Imaging;
 /// <summary>A digit picture from a PNG or JPEG file, made MNIST-like (see <see cref="DigitImage"/>).</summary>
 /// <param name="Pixels">28×28 bytes, white digit on black.</param>
 /// <param name="LooksDarkOnLight">The picture's border is light: probably a dark digit on paper, which wants <c>--invert</c>.</param>
-public sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
+internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
 {
     /// <summary>Decodes <paramref name="path"/> (any size, grey or colour, with or without alpha) and converts it.</summary>
     /// <param name="invert">The picture is a dark digit on a light background.</param>

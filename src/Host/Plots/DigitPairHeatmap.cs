@@ -1,10 +1,11 @@
 using ScottPlot;
-using Siamese.Host.Commands.Evaluation;
+using Siamese.Model;
+using Siamese.Host.Evaluation;
 
 namespace Siamese.Host.Plots;
 
 /// <summary>The 10×10 accuracy per digit pair as a heat map, each cell labelled with its accuracy in percent.</summary>
-public static class DigitPairHeatmap
+internal static class DigitPairHeatmap
 {
     public const int Width = 700;
     public const int Height = 640;
@@ -55,7 +56,7 @@ public static class DigitPairHeatmap
         plot.Add.ColorBar(heatmap);
         plot.HideGrid();
         plot.Axes.Margins(0, 0);
-        PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, Width, Height));
+        AtomicFile.WriteByPath(pngPath, path => plot.SavePng(path, Width, Height));
     }
 
     private static double MinFinite(double[,] cells)

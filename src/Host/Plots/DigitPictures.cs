@@ -1,9 +1,10 @@
 using ScottPlot;
+using Siamese.Model;
 
 namespace Siamese.Host.Plots;
 
 /// <summary>Digit images as pictures: one digit with a title, two side by side, or a labelled grid.</summary>
-public static class DigitPictures
+internal static class DigitPictures
 {
     public const int SingleWidth = 420;
     public const int SingleHeight = 460;
@@ -17,7 +18,7 @@ public static class DigitPictures
         var mosaic = new double[side, side];
         Blit(mosaic, image, side, 0, 0, 1);
         using var plot = ImagePlot(mosaic, title, 255);
-        PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, SingleWidth, SingleHeight));
+        AtomicFile.WriteByPath(pngPath, path => plot.SavePng(path, SingleWidth, SingleHeight));
     }
 
     /// <summary>Two images side by side under one title ("8 v.s 8 , similarity : 0.986").</summary>
@@ -29,7 +30,7 @@ public static class DigitPictures
         Blit(mosaic, left, side, 0, 0, 1);
         Blit(mosaic, right, side, 0, side + gap, 1);
         using var plot = ImagePlot(mosaic, title, 255);
-        PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, PairWidth, PairHeight));
+        AtomicFile.WriteByPath(pngPath, path => plot.SavePng(path, PairWidth, PairHeight));
     }
 
     /// <summary>
@@ -71,7 +72,7 @@ public static class DigitPictures
         plot.Axes.Left.MajorTickStyle.Length = 0;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         var (width, pictureHeight) = GridSize(rows.Count, columns);
-        PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, width, pictureHeight));
+        AtomicFile.WriteByPath(pngPath, path => plot.SavePng(path, width, pictureHeight));
     }
 
     /// <summary>The picture size <see cref="SaveGrid"/> writes for a grid of <paramref name="rows"/> × <paramref name="columns"/> images.</summary>

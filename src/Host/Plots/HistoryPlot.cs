@@ -1,4 +1,6 @@
 using ScottPlot;
+using Siamese.Host.Training;
+using Siamese.Model;
 
 namespace Siamese.Host.Plots;
 
@@ -6,10 +8,10 @@ namespace Siamese.Host.Plots;
 /// The series <see cref="HistoryPlot"/> draws, per epoch; validation series are empty when no epoch has validation,
 /// the test accuracy series when no epoch measured it (Evaluation:EveryEpoch off).
 /// </summary>
-public sealed record HistorySeries(double[] Epochs, double[] Loss, double[] ValLoss, double[] Acc, double[] ValAcc, double[] TestAcc);
+internal sealed record HistorySeries(double[] Epochs, double[] Loss, double[] ValLoss, double[] Acc, double[] ValAcc, double[] TestAcc);
 
 /// <summary>Keras's <c>plot(history)</c>: loss (left) and accuracy (right) per epoch, training against validation.</summary>
-public static class HistoryPlot
+internal static class HistoryPlot
 {
     public const int Width = 1100;
     public const int Height = 450;
@@ -39,7 +41,7 @@ public static class HistoryPlot
         {
             Panel(figure.GetPlot(0), "Loss", "loss", series.Epochs, series.Loss, series.ValLoss, [], Alignment.UpperRight);
             Panel(figure.GetPlot(1), "Accuracy", "acc", series.Epochs, series.Acc, series.ValAcc, series.TestAcc, Alignment.LowerRight);
-            PlotStyle.SaveAtomically(pngPath, path => figure.SavePng(path, Width, Height));
+            AtomicFile.WriteByPath(pngPath, path => figure.SavePng(path, Width, Height));
         }
         finally
         {

@@ -14,21 +14,4 @@ internal static class PlotStyle
 
         return plot;
     }
-
-    /// <summary>Writes <paramref name="render"/>'s PNG through a temporary file and a rename, creating the folder.</summary>
-    public static void SaveAtomically(string pngPath, Action<string> render)
-    {
-        var full = Path.GetFullPath(pngPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileNameWithoutExtension(full)}.tmp-{Guid.NewGuid():N}.png");
-        try
-        {
-            render(temporary);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
 }

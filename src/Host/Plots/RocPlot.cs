@@ -1,9 +1,10 @@
 using ScottPlot;
+using Siamese.Model;
 
 namespace Siamese.Host.Plots;
 
 /// <summary>The ROC curve of the test pairs, with the chance diagonal and the area under it in the title.</summary>
-public static class RocPlot
+internal static class RocPlot
 {
     public const int Width = 560;
     public const int Height = 560;
@@ -20,6 +21,6 @@ public static class RocPlot
         var curve = plot.Add.ScatterLine(falsePositiveRate, truePositiveRate);
         curve.LineWidth = 2;
         plot.Axes.SetLimits(0, 1, 0, 1);
-        PlotStyle.SaveAtomically(pngPath, path => plot.SavePng(path, Width, Height));
+        AtomicFile.WriteByPath(pngPath, path => plot.SavePng(path, Width, Height));
     }
 }

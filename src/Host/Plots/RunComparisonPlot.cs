@@ -1,15 +1,17 @@
 using ScottPlot;
+using Siamese.Host.Training;
+using Siamese.Model;
 
 namespace Siamese.Host.Plots;
 
 /// <summary>One trained variant's name and history.</summary>
-public sealed record NamedHistory(string Name, IReadOnlyList<EpochRecord> History);
+internal sealed record NamedHistory(string Name, IReadOnlyList<EpochRecord> History);
 
 /// <summary>
 /// The tutorial's learning-rate comparison: one panel per run, side by side, each with acc and val_acc per epoch, on
 /// a shared accuracy axis so the panels compare at a glance.
 /// </summary>
-public static class RunComparisonPlot
+internal static class RunComparisonPlot
 {
     public const int PanelWidth = 550;
     public const int Height = 450;
@@ -37,7 +39,7 @@ public static class RunComparisonPlot
                 Panel(PlotStyle.Apply(figure.GetPlot(i)), runs[i], low, high == low ? low + 0.05 : high);
             }
 
-            PlotStyle.SaveAtomically(pngPath, path => figure.SavePng(path, WidthFor(runs.Count), Height));
+            AtomicFile.WriteByPath(pngPath, path => figure.SavePng(path, WidthFor(runs.Count), Height));
         }
         finally
         {

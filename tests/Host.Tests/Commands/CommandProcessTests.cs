@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Siamese.Host.Commands;
-using Siamese.Host.Plots;
 
 namespace Siamese.Host.Tests.Commands;
 
@@ -51,9 +49,9 @@ public sealed class CommandProcessTests
         using var host = new HostProcess();
         var model = Path.Combine(host.Home, "ck");
         TestFiles.WriteTinyModel(model, checkpoint: true);
-        File.Delete(Path.Combine(model, TrainingRun.ModelOptionsName));
+        File.Delete(Path.Combine(model, RunFiles.ModelOptions));
 
-        var result = host.Run(Timeout, "evaluate", "--model", Path.Combine(model, RunDirectory.CheckpointName), "--output", Path.Combine(host.Home, "out"),
+        var result = host.Run(Timeout, "evaluate", "--model", Path.Combine(model, RunFiles.Checkpoint), "--output", Path.Combine(host.Home, "out"),
             "--trials", "1000", "--ways", "5", "--Evaluation:TestPairs=500");
 
         AssertExit(0, result);

@@ -1,4 +1,3 @@
-using Siamese.Host.Commands;
 using Siamese.Host.Imaging;
 using Siamese.Pipeline.Data;
 

@@ -1,5 +1,3 @@
-using Siamese.Host.Commands.Evaluation;
-using Siamese.Host.Plots;
 
 namespace Siamese.Host.Tests.Commands;
 

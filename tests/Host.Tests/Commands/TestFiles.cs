@@ -1,5 +1,4 @@
 using SkiaSharp;
-using Siamese.Model;
 
 namespace Siamese.Host.Tests.Commands;
 
@@ -12,7 +11,7 @@ internal static class TestFiles
     /// <summary>Trains <see cref="TinyModel"/> a few steps on synthetic digits; writes model.bin + model.json, and checkpoint.bin when asked.</summary>
     public static void WriteTinyModel(string folder, bool checkpoint = false)
     {
-        using var trainer = new SiameseTrainer(TinyModel, new TrainerSettings { MaxBatch = 16, Seed = 3 });
+        using var trainer = new SiameseTrainer(TinyModel, new TrainerSettings { Seed = 3 }, maxBatch: 16);
         var classes = SyntheticDigits.Classes(8, 5);
         var random = new Random(1);
         int size = SyntheticDigits.Side * SyntheticDigits.Side;
@@ -34,11 +33,11 @@ internal static class TestFiles
         }
 
         using var run = RunDirectory.Open(folder);
-        trainer.SaveWeights(run.File(TrainingRun.WeightsName));
-        run.WriteJson(TrainingRun.ModelOptionsName, TinyModel);
+        trainer.SaveWeights(run.File(RunFiles.Weights));
+        ModelFile.WriteOptions(run.Path, TinyModel);
         if (checkpoint)
         {
-            Checkpoint.Save(run, new CheckpointInfo(1, 0, 20, 0, 0, 0, 0, [], TinyModel, DateTimeOffset.UtcNow), trainer);
+            Checkpoint.Save(run.CheckpointPath, new TrainingProgress { CompletedEpochs = 1, BatchesConsumed = 20 }, TinyModel, configuration: null, trainer);
         }
     }
 

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Siamese.Host.Cli;
+using Siamese.Host.Configuration;
+using Siamese.Host.Training;
+
+namespace Siamese.Host.Commands;
+
+/// <summary><c>train</c> (the default verb): the training worker on the product's host, until the run ends or is interrupted.</summary>
+internal static class TrainCommand
+{
+    public static Verb Create(ProductHost product) =>
+        new(new Command("train", "Train with the configured recipe (the default when no command is given)."), (parsed, overrides, token) => RunAsync(product, overrides));
+
+    /// <param name="configure">Settings layered over the configuration before the host is built (a compare-runs variant).</param>
+    public static async Task<int> RunAsync(ProductHost product, string[] overrides, Action<HostApplicationBuilder>? configure = null)
+    {
+        using var context = CommandContext.Create(product, overrides, builder =>
+        {
+            configure?.Invoke(builder);
+            builder.Services.AddHostedService<TrainingWorker>();
+        });
+        // Resolved before running: RunAsync disposes the host when it stops.
+        var outcome = context.Services.GetRequiredService<RunOutcome>();
+        await context.Host.RunAsync().ConfigureAwait(false);
+        return outcome.ExitCode;
+    }
+}

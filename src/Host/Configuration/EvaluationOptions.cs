@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Siamese.Host.Configuration;
+
+/// <summary>The <c>Evaluation</c> section: the fixed test pair set and the decision threshold.</summary>
+internal sealed class EvaluationOptions
+{
+    public const string SectionName = "Evaluation";
+
+    /// <summary>Balanced pairs drawn from the MNIST test set (half same digit, half different).</summary>
+    [Range(2, 10_000_000, ErrorMessage = "must be between {1} and {2}")]
+    public int TestPairs { get; set; } = 10_000;
+
+    public int Seed { get; set; } = 2024;
+
+    /// <summary>
+    /// Also score the test pair set after every epoch (logged and recorded as <c>test_acc</c> in the history, with
+    /// the time since the process started) — for measuring time-to-accuracy; never used for any training decision.
+    /// </summary>
+    public bool EveryEpoch { get; set; }
+
+    /// <summary>Similarity above which a pair is called "same digit" (as the trainer counts accuracy: logit > 0).</summary>
+    public double Threshold { get; set; } = 0.5;
+}
+
+internal sealed class EvaluationOptionsValidator : IValidateOptions<EvaluationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EvaluationOptions options) =>
+        options.Threshold is > 0 and < 1
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Evaluation:Threshold must be between 0 and 1, exclusive (got {options.Threshold}).");
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace Siamese.Host.Configuration;
+
+/// <summary>
+/// Builds the generic host every verb runs on: configuration from the product home (<c>appsettings.json</c>,
+/// <c>appsettings.&lt;Environment&gt;.json</c>, environment variables, the command line's overrides), Serilog from its
+/// section, and the product's options and services, which <c>Program.cs</c> declares.
+/// </summary>
+internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> addProduct)
+{
+    /// <summary>How long a stopping host waits for the worker (which checkpoints within a step) before giving up.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    /// <param name="overrides">Command-line configuration overrides (<c>--Training:Epochs=5</c>).</param>
+    /// <exception cref="ConfigurationFileException">A configuration file cannot be parsed.</exception>
+    public HostApplicationBuilder CreateBuilder(string[] overrides)
+    {
+        var home = ProductHome.Locate();
+        Directory.SetCurrentDirectory(home);
+        HostApplicationBuilder builder;
+        try
+        {
+            builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = overrides, ContentRootPath = home });
+        }
+        catch (InvalidDataException e)
+        {
+            // The JSON configuration provider's way of saying a file does not parse; its message names the file.
+            throw new ConfigurationFileException($"{e.Message} {e.GetBaseException().Message}", e);
+        }
+
+        builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+        addProduct(builder.Services, builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Every configuration key the product's options read (for suggestions when an option is mistyped).</summary>
+    public IReadOnlyList<string> KnownKeys()
+    {
+        var services = new ServiceCollection();
+        addProduct(services, new ConfigurationBuilder().Build());
+        return OptionsRegistration.KnownKeys(services);
+    }
+
+    /// <summary>Builds the host and validates every option, so a bad value fails before anything runs.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">Some option is invalid; every failure names its key.</exception>
+    public static IHost Build(HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var host = builder.Build();
+        try
+        {
+            OptionsRegistration.ValidateAll(host.Services);
+            var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Siamese.Configuration");
+            foreach (var warning in OptionsRegistration.UnknownKeys(host.Services, builder.Configuration))
+            {
+                logger.LogWarning("Configuration: {Warning}", warning);
+            }
+
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>A configuration file cannot be read; the message names it and says why.</summary>
+internal sealed class ConfigurationFileException(string message, Exception inner) : Exception(message, inner);

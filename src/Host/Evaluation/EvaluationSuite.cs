@@ -1,0 +1,86 @@
+using Siamese.Host.Configuration;
+using Siamese.Model;
+using Siamese.Pipeline;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host.Evaluation;
+
+/// <summary>What <see cref="EvaluationSuite"/> needs besides the model: the pair sets' sizes and seeds and the one-shot protocol.</summary>
+internal sealed record EvaluationSettings(EvaluationOptions Evaluation, double Rescale, int ValidationPairs, int ValidationSeed, int Ways, int Trials, int OneShotSeed);
+
+/// <summary>The scores and curves of one evaluation, for the pictures.</summary>
+internal sealed record EvaluationOutcome(FullEvaluation Report, double[] RocFalsePositiveRate, double[] RocTruePositiveRate);
+
+/// <summary>
+/// Runs every measurement of <c>evaluate</c> with one trained model: the fixed balanced test pairs (accuracy at the
+/// configured threshold, ROC AUC, confusion, per digit pair, equal error rate), a threshold calibrated on balanced
+/// validation pairs and applied to the test pairs, and N-way one-shot trials on the test images.
+/// </summary>
+internal sealed class EvaluationSuite
+{
+    private readonly SiameseTrainer _trainer;
+    private readonly EvaluationSettings _settings;
+
+    public EvaluationSuite(SiameseTrainer trainer, EvaluationSettings settings)
+    {
+        _trainer = trainer;
+        _settings = settings;
+    }
+
+    public EvaluationOutcome Run(DatasetSplit split, string modelDescription)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        var options = _settings.Evaluation;
+        var evaluator = new Evaluator(_trainer, options, _settings.Rescale);
+
+        var test = evaluator.TestPairs(split.Test);
+        var scores = evaluator.Score(test);
+        var atThreshold = EvaluationResult.From(scores, test.Labels, options.Threshold, options.Seed);
+
+        var validation = PairSet.CreateBalanced(split.Validation, _settings.ValidationPairs, _settings.ValidationSeed, (float)_settings.Rescale);
+        var calibrated = ThresholdCalibration.MaximiseAccuracy(evaluator.Score(validation), validation.Labels);
+        var calibratedOnTest = EvaluationResult.From(scores, test.Labels, calibrated.Threshold, options.Seed);
+
+        var leftDigits = Enumerable.Range(0, test.Count).Select(test.LeftDigit).ToArray();
+        var rightDigits = Enumerable.Range(0, test.Count).Select(test.RightDigit).ToArray();
+        var table = DigitPairTable.Create(split.Test.Select(c => c.Digit).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
+        var (fpr, tpr) = ThresholdCalibration.RocCurve(scores, test.Labels);
+
+        var oneShot = new OneShotTask(split.Test.Select(c => c.Count).ToArray(), _settings.Ways, _settings.OneShotSeed);
+        var oneShotResult = oneShot.Score(oneShot.Trials(_settings.Trials), Scorer(split.Test), Evaluator.ChunkSize);
+
+        var report = new FullEvaluation(
+            modelDescription,
+            DateTimeOffset.UtcNow,
+            atThreshold,
+            new CalibrationReport(validation.Count, _settings.ValidationSeed, calibrated.Threshold, calibrated.Accuracy, calibratedOnTest),
+            ThresholdCalibration.EqualError(scores, test.Labels),
+            table,
+            oneShotResult);
+        return new EvaluationOutcome(report, fpr, tpr);
+    }
+
+    /// <summary>Scores image pairs of <paramref name="classes"/> with the model, rescaled like the training images.</summary>
+    public PairScorer Scorer(IReadOnlyList<DigitSet> classes)
+    {
+        int size = classes[0].ImageSize;
+        float rescale = (float)_settings.Rescale;
+        float[] left = [], right = [];
+        return (lefts, rights, output) =>
+        {
+            if (left.Length < lefts.Length * size)
+            {
+                left = new float[lefts.Length * size];
+                right = new float[lefts.Length * size];
+            }
+
+            for (int i = 0; i < lefts.Length; i++)
+            {
+                PixelScale.Rescale(classes[lefts[i].Class].Image(lefts[i].Index), left.AsSpan(i * size, size), rescale);
+                PixelScale.Rescale(classes[rights[i].Class].Image(rights[i].Index), right.AsSpan(i * size, size), rescale);
+            }
+
+            _trainer.Similarities(left.AsSpan(0, lefts.Length * size), right.AsSpan(0, lefts.Length * size), output);
+        };
+    }
+}

@@ -1,0 +1,75 @@
+using Siamese.Host.Configuration;
+using Siamese.Model;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host.Evaluation;
+
+/// <summary>Scores the fixed, seeded, balanced test pair set.</summary>
+internal sealed class Evaluator
+{
+    public const int ChunkSize = 500;
+
+    private readonly SiameseTrainer _trainer;
+    private readonly EvaluationOptions _options;
+    private readonly float _rescale;
+
+    public Evaluator(SiameseTrainer trainer, EvaluationOptions options, double rescale)
+    {
+        _trainer = trainer;
+        _options = options;
+        _rescale = (float)rescale;
+    }
+
+    public PairSet TestPairs(IReadOnlyList<DigitSet> test) => PairSet.CreateBalanced(test, _options.TestPairs, _options.Seed, _rescale);
+
+    /// <summary>Similarity of every pair of <paramref name="pairs"/>.</summary>
+    public float[] Score(PairSet pairs)
+    {
+        var scores = new float[pairs.Count];
+        int size = pairs.ImageSize;
+        var left = new float[ChunkSize * size];
+        var right = new float[ChunkSize * size];
+        var labels = new float[ChunkSize];
+        for (int start = 0; start < pairs.Count; start += ChunkSize)
+        {
+            int n = Math.Min(ChunkSize, pairs.Count - start);
+            pairs.Fill(start, n, left, right, labels);
+            _trainer.Similarities(left.AsSpan(0, n * size), right.AsSpan(0, n * size), scores.AsSpan(start, n));
+        }
+
+        return scores;
+    }
+
+    /// <summary>Accuracy of <paramref name="pairs"/> at <paramref name="threshold"/>.</summary>
+    public double Score(PairSet pairs, double threshold) => Metrics.Accuracy(Score(pairs), pairs.Labels, (float)threshold);
+
+    /// <summary>Accuracy at the configured threshold, ROC AUC and confusion counts of <paramref name="pairs"/>.</summary>
+    public EvaluationResult Evaluate(PairSet pairs)
+    {
+        var scores = Score(pairs);
+        return EvaluationResult.From(scores, pairs.Labels, _options.Threshold, _options.Seed);
+    }
+}
+
+/// <summary>Accuracy at the threshold, ROC AUC and the confusion counts of one scored pair set.</summary>
+internal sealed record EvaluationResult(int Pairs, int Seed, double Threshold, double Accuracy, double RocAuc, int TruePositives, int FalsePositives, int TrueNegatives, int FalseNegatives)
+{
+    public static EvaluationResult From(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, double threshold, int seed)
+    {
+        int tp = 0, fp = 0, tn = 0, fn = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            bool predicted = scores[i] > threshold;
+            bool actual = labels[i] >= 0.5f;
+            (tp, fp, tn, fn) = (predicted, actual) switch
+            {
+                (true, true) => (tp + 1, fp, tn, fn),
+                (true, false) => (tp, fp + 1, tn, fn),
+                (false, false) => (tp, fp, tn + 1, fn),
+                (false, true) => (tp, fp, tn, fn + 1),
+            };
+        }
+
+        return new EvaluationResult(scores.Length, seed, threshold, (double)(tp + tn) / scores.Length, Metrics.RocAuc(scores, labels), tp, fp, tn, fn);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Siamese.Host.Evaluation;
+
+/// <summary>The threshold that maximised accuracy on validation pairs, and what it gives on the test pairs.</summary>
+internal sealed record CalibrationReport(int ValidationPairs, int ValidationSeed, double Threshold, double ValidationAccuracy, EvaluationResult Test);
+
+/// <summary>Everything <c>evaluate</c> measures, as written to <c>evaluation-full.json</c>.</summary>
+/// <param name="AtThreshold">The fixed test pair set at Evaluation:Threshold: accuracy, ROC AUC, confusion counts.</param>
+/// <param name="DigitPairs">Accuracy per digit pair at Evaluation:Threshold.</param>
+internal sealed record FullEvaluation(
+    string Model,
+    DateTimeOffset EvaluatedAt,
+    EvaluationResult AtThreshold,
+    CalibrationReport Calibrated,
+    EqualErrorRate EqualErrorRate,
+    DigitPairTable DigitPairs,
+    OneShotResult OneShot);

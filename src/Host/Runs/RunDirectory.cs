@@ -1,0 +1,83 @@
+using Siamese.Model;
+
+namespace Siamese.Host.Runs;
+
+/// <summary>
+/// A run's output folder, held exclusively while the run lives (a <see cref="RunFiles.Lock"/> file another instance
+/// cannot open). Every file in it is written with <see cref="AtomicFile"/>, and opening the folder removes the
+/// temporaries a killed write left.
+/// </summary>
+internal sealed class RunDirectory : IDisposable
+{
+    private const string WriteTest = ".write-test";
+
+    private readonly FileStream _lock;
+
+    private RunDirectory(string path, FileStream runLock)
+    {
+        Path = path;
+        _lock = runLock;
+    }
+
+    public string Path { get; }
+
+    public string CheckpointPath => File(RunFiles.Checkpoint);
+
+    /// <summary>Creates (or reopens) the folder, proves it writable and takes its lock.</summary>
+    /// <exception cref="RunDirectoryException">The folder cannot be created or written, or another instance holds it.</exception>
+    public static RunDirectory Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunDirectoryException(full, $"cannot be created ({e.Message})", e);
+        }
+
+        FileStream runLock;
+        try
+        {
+            runLock = new FileStream(System.IO.Path.Combine(full, RunFiles.Lock), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new RunDirectoryException(full, $"is not writable ({e.Message})", e);
+        }
+        catch (IOException e)
+        {
+            throw new RunDirectoryException(full, "is in use by another running instance (its run.lock is held); choose another Output:Directory", e);
+        }
+
+        var run = new RunDirectory(full, runLock);
+        try
+        {
+            AtomicFile.RemoveLeftovers(full);
+            run.WriteAllText(WriteTest, string.Empty);
+            System.IO.File.Delete(run.File(WriteTest));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            run.Dispose();
+            throw new RunDirectoryException(full, $"is not writable ({e.Message})", e);
+        }
+
+        return run;
+    }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void WriteAtomically(string name, Action<Stream> write) => AtomicFile.Write(File(name), write);
+
+    public void WriteAllText(string name, string text) => AtomicFile.WriteAllText(File(name), text);
+
+    public void WriteJson<T>(string name, T value) => AtomicFile.WriteJson(File(name), value);
+
+    public void Dispose() => _lock.Dispose();
+}
+
+/// <summary>The run folder cannot be used; the message names it.</summary>
+internal sealed class RunDirectoryException(string path, string problem, Exception? inner = null)
+    : Exception($"Output directory {path} {problem}", inner);

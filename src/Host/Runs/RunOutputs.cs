@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Siamese.Host.Evaluation;
+using Siamese.Host.Plots;
+using Siamese.Host.Training;
+using Siamese.Model;
+
+namespace Siamese.Host.Runs;
+
+/// <summary>
+/// What a training run leaves in its folder: after every epoch the history (<c>history.csv</c>, <c>history.json</c>),
+/// TensorBoard scalars and the checkpoint; when the run ends or is interrupted the history plot; at the end the weights
+/// (<c>model.bin</c> + <c>model.json</c>), the PyTorch exports and the test evaluation.
+/// </summary>
+internal sealed class RunOutputs
+{
+    private readonly RunDirectory _run;
+    private readonly ModelOptions _model;
+    private readonly JsonObject? _configuration;
+    private readonly TensorBoardLog? _tensorBoard;
+
+    /// <param name="configuration">The effective configuration, kept in every checkpoint so a resume can be checked against it.</param>
+    public RunOutputs(RunDirectory run, ModelOptions model, JsonObject? configuration, bool tensorBoard)
+    {
+        _run = run;
+        _model = model;
+        _configuration = configuration;
+        _tensorBoard = tensorBoard ? new TensorBoardLog(run.File(RunFiles.TensorBoard)) : null;
+    }
+
+    public string CheckpointPath => _run.CheckpointPath;
+
+    /// <summary>The epoch just recorded as the last of <paramref name="history"/>: its TensorBoard scalars.</summary>
+    public void EpochEnded(EpochRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_tensorBoard is not { } log)
+        {
+            return;
+        }
+
+        log.Scalar("loss/train", record.Loss, record.Epoch);
+        log.Scalar("loss/validation", record.ValLoss, record.Epoch);
+        log.Scalar("accuracy/train", record.Acc, record.Epoch);
+        log.Scalar("accuracy/validation", record.ValAcc, record.Epoch);
+        log.Scalar("accuracy/test", record.TestAcc, record.Epoch);
+        log.Scalar("throughput/pairs_per_second", record.PairsPerSecond, record.Epoch);
+    }
+
+    /// <summary>The checkpoint of <paramref name="progress"/>, then the history files it holds.</summary>
+    public void SaveProgress(TrainingProgress progress, SiameseTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        Checkpoint.Save(_run.CheckpointPath, progress, _model, _configuration, trainer);
+        _run.WriteAllText(RunFiles.History, EpochRecord.ToCsv(progress.History));
+        _run.WriteJson(RunFiles.HistoryJson, progress.History);
+    }
+
+    /// <summary>The history plot, drawn when a run ends (finished or interrupted): ~35 ms, too slow for every epoch on the trainer thread.</summary>
+    public void DrawHistory(IReadOnlyList<EpochRecord> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.Count > 0)
+        {
+            HistoryPlot.Save(history, _run.File(RunFiles.HistoryPlot));
+        }
+    }
+
+    /// <summary>The final weights with the shape they need, and the PyTorch exports.</summary>
+    public void SaveModel(SiameseTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        trainer.SaveWeights(_run.File(RunFiles.Weights));
+        ModelFile.WriteOptions(_run.Path, _model);
+        trainer.ExportPyTorch(_run.File(RunFiles.PyTorch));
+        trainer.ExportSafetensors(_run.File(RunFiles.Safetensors));
+    }
+
+    public void SaveEvaluation(EvaluationResult evaluation) => _run.WriteJson(RunFiles.Evaluation, evaluation);
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Siamese.Host.Configuration;
+using Siamese.Host.Evaluation;
+using Siamese.Host.Runs;
+using Siamese.Model;
+using Siamese.Pipeline;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host.Training;
+
+/// <summary>
+/// The trainer consumer with Keras <c>fit_generator</c> semantics: epochs of <c>StepsPerEpoch</c> batches from the
+/// training stream, then <c>ValidationSteps</c> fixed validation batches, a log line, a history row and an atomic
+/// checkpoint per epoch; at the end the weights, exports and the test evaluation. All tensor work happens on one
+/// dedicated thread, which blocks on the batch channel.
+/// </summary>
+internal sealed partial class TrainingLoop(
+    IBatchSource batches,
+    IOptions<PipelineOptions> pipeline,
+    IOptions<ModelOptions> model,
+    IOptions<TrainerSettings> trainerSettings,
+    IOptions<TrainingOptions> training,
+    IOptions<EvaluationOptions> evaluation,
+    IOptions<TelemetryOptions> telemetry,
+    ILogger<TrainingLoop> logger)
+{
+    private readonly PipelineOptions _pipeline = pipeline.Value;
+    private readonly TrainingOptions _training = training.Value;
+    private readonly EvaluationOptions _evaluation = evaluation.Value;
+
+    /// <summary>Trains to the end, or until <paramref name="cancellationToken"/> fires (then a checkpoint of the exact position is written and <see cref="OperationCanceledException"/> is thrown).</summary>
+    public async Task<TrainingResult> RunAsync(DatasetSplit split, RunOutputs outputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        var resume = string.IsNullOrWhiteSpace(_training.ResumeFrom) ? null : Checkpoint.Resolve(_training.ResumeFrom);
+        var validation = await ValidationPairs.TakeAsync(split.Validation, _pipeline, _training.ValidationSteps, cancellationToken).ConfigureAwait(false);
+        return await TrainerThread.Run(() => Train(split, outputs, validation, resume, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationPairs validation, string? resume, CancellationToken cancellationToken)
+    {
+        using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, Evaluator.ChunkSize));
+        var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
+        var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale);
+        var testPairs = evaluator.TestPairs(split.Test);
+        var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
+        using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(telemetry.Value.LogInterval), stream.DescribeQueues);
+        var epochClock = Stopwatch.StartNew();
+        try
+        {
+            while (progress.CompletedEpochs < _training.Epochs)
+            {
+                while (progress.StepInEpoch < _training.StepsPerEpoch)
+                {
+                    progress.Add(Step(trainer, stream, meter, cancellationToken));
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                outputs.EpochEnded(EndEpoch(trainer, progress, validation, evaluator, testPairs, epochClock, meter));
+                epochClock.Restart();
+                meter.StartEpoch();
+                outputs.SaveProgress(progress, trainer);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
+            outputs.SaveProgress(progress, trainer);
+            outputs.DrawHistory(progress.History);
+            LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
+            throw;
+        }
+        finally
+        {
+            stream.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            meter.LogSummary();
+        }
+
+        outputs.DrawHistory(progress.History);
+        outputs.SaveModel(trainer);
+        var result = evaluator.Evaluate(testPairs);
+        outputs.SaveEvaluation(result);
+        LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
+        return new TrainingResult(progress.History, result);
+    }
+
+    private TrainingProgress Resume(string checkpoint, SiameseTrainer trainer)
+    {
+        var progress = Checkpoint.Restore(checkpoint, trainer).Progress;
+        LogResumed(checkpoint, progress.CompletedEpochs, progress.StepInEpoch, progress.BatchesConsumed);
+        return progress;
+    }
+
+    /// <summary>Takes the next batch (waiting for it if need be), steps on it and hands it back.</summary>
+    private static StepResult Step(SiameseTrainer trainer, IBatchStream stream, TrainingTelemetry meter, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        long waitStart = Stopwatch.GetTimestamp();
+        var batch = Read(stream.Batches, cancellationToken);
+        long stepStart = Stopwatch.GetTimestamp();
+        meter.RecordWait(stepStart - waitStart);
+        try
+        {
+            int n = batch.Count;
+            var result = trainer.TrainStep(batch.Left.AsSpan(0, n * batch.ImageSize), batch.Right.AsSpan(0, n * batch.ImageSize), batch.Labels.AsSpan(0, n));
+            meter.RecordStep(Stopwatch.GetTimestamp() - stepStart, result.Count);
+            return result;
+        }
+        finally
+        {
+            stream.Return(batch);
+        }
+    }
+
+    /// <summary>Validates, scores the test pairs when asked, logs the epoch and closes it in <paramref name="progress"/>.</summary>
+    private EpochRecord EndEpoch(SiameseTrainer trainer, TrainingProgress progress, ValidationPairs validation, Evaluator evaluator, PairSet testPairs, Stopwatch epochClock, TrainingTelemetry meter)
+    {
+        var (valLoss, valAcc) = validation.Evaluate(trainer);
+        double seconds = progress.EpochSeconds + epochClock.Elapsed.TotalSeconds;
+        double testAcc = _evaluation.EveryEpoch ? evaluator.Score(testPairs, _evaluation.Threshold) : double.NaN;
+        var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainerSettings.Value.LearningRate, seconds, progress.EpochPairs / seconds, testAcc, SinceProcessStart()));
+        if (_evaluation.EveryEpoch)
+        {
+            LogTestAccuracy(record.Epoch, testAcc, record.SinceStart);
+        }
+
+        LogEpoch(record.Epoch, _training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
+        return record;
+    }
+
+    private static double SinceProcessStart()
+    {
+        using var process = Process.GetCurrentProcess();
+        return (DateTime.Now - process.StartTime).TotalSeconds;
+    }
+
+    private static PairBatch Read(ChannelReader<PairBatch> reader, CancellationToken cancellationToken)
+    {
+        PairBatch? batch;
+        while (!reader.TryRead(out batch))
+        {
+            var ready = reader.WaitToReadAsync(cancellationToken);
+            if (!(ready.IsCompleted ? ready.Result : ready.AsTask().GetAwaiter().GetResult()))
+            {
+                throw new InvalidOperationException("The training stream ended unexpectedly.");
+            }
+        }
+
+        return batch;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs} - loss: {Loss:F4} - acc: {Acc:F4} - val_loss: {ValLoss:F4} - val_acc: {ValAcc:F4} - {PairsPerSecond:F0} pairs/s - {Seconds:F2}s - trainer idle {IdlePercent:F1}%")]
+    private partial void LogEpoch(int epoch, int epochs, double loss, double acc, double valLoss, double valAcc, double pairsPerSecond, double seconds, double idlePercent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}: test pair accuracy {TestAccuracy:F4}, {SinceStart:F1} s since start")]
+    private partial void LogTestAccuracy(int epoch, double testAccuracy, double sinceStart);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from {Checkpoint}: {CompletedEpochs} epochs done, step {Step} of the next, {Batches} batches consumed")]
+    private partial void LogResumed(string checkpoint, int completedEpochs, int step, long batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted in epoch {Epoch} after step {Step}; checkpoint saved to {Checkpoint}")]
+    private partial void LogInterruptedSaved(string checkpoint, int epoch, int step);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Test evaluation on {Pairs} balanced pairs: accuracy at {Threshold} = {Accuracy:F4}, ROC AUC = {RocAuc:F4}")]
+    private partial void LogEvaluation(int pairs, double threshold, double accuracy, double rocAuc);
+}
+
+internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult Evaluation);
+
+/// <summary>Runs the trainer's work on its own long-running thread: libtorch's dispose scopes are per thread, and the thread blocks on the batch channel.</summary>
+internal static class TrainerThread
+{
+    public static Task<T> Run<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            Name = "trainer",
+            IsBackground = true,
+        };
+        thread.Start();
+        return done.Task;
+    }
+}

@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Siamese.Model;
+
+/// <summary>
+/// The checkpoint format: magic <c>SIAMCKP2</c>, a length-prefixed UTF-8 JSON header, then the trainer's state
+/// (<see cref="TrainerFiles.SaveState"/>). The header is an object whose <c>Model</c> property holds the
+/// <see cref="ModelOptions"/> the state needs; the rest (the run's progress and configuration) belongs to the writer.
+/// </summary>
+/// <remarks>Version 1 (<c>SIAMCKP1</c>) kept the progress at the header's top level; it is read as a version 2 header whose <c>Progress</c> is that top level.</remarks>
+public static class CheckpointFile
+{
+    public const string FileName = "checkpoint.bin";
+
+    /// <summary>The header's property holding the model options.</summary>
+    public const string ModelProperty = "Model";
+
+    /// <summary>The header's property holding the writer's progress (version 1 headers are normalised to it).</summary>
+    public const string ProgressProperty = "Progress";
+
+    /// <summary>A header longer than this is corrupt (a real one is a few kilobytes).</summary>
+    public const int MaxHeaderLength = 64 << 20;
+
+    private static readonly byte[] Magic = "SIAMCKP2"u8.ToArray();
+    private static readonly byte[] FirstMagic = "SIAMCKP1"u8.ToArray();
+
+    /// <summary>Writes <paramref name="header"/> (which must carry <see cref="ModelProperty"/>) and the trainer's state to <paramref name="path"/>, atomically.</summary>
+    public static void Write(string path, JsonObject header, SiameseTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(trainer);
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString(AtomicFile.Json));
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(json.Length);
+            writer.Write(json);
+            trainer.SaveState(writer);
+        });
+    }
+
+    /// <summary>Whether <paramref name="path"/> starts like a checkpoint (either version).</summary>
+    /// <exception cref="CheckpointException">The file cannot be read.</exception>
+    public static bool IsCheckpoint(string path)
+    {
+        var head = new byte[Magic.Length];
+        try
+        {
+            using var stream = File.OpenRead(path);
+            if (stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) != head.Length)
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(path, $"cannot be read ({e.Message})", e);
+        }
+
+        return head.AsSpan().SequenceEqual(Magic) || head.AsSpan().SequenceEqual(FirstMagic);
+    }
+
+    /// <summary>Reads only the header (no tensors), normalised to version 2.</summary>
+    /// <exception cref="CheckpointException">The file is missing, not a checkpoint, truncated or corrupt.</exception>
+    public static JsonObject ReadHeader(string path) => Read(path, trainer: null);
+
+    /// <summary>Reads the header and restores <paramref name="trainer"/>'s state from the rest of the file.</summary>
+    /// <exception cref="CheckpointException">As <see cref="ReadHeader"/>, or the state does not fit the trainer's model.</exception>
+    public static JsonObject Restore(string path, SiameseTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        return Read(path, trainer);
+    }
+
+    /// <summary>The model options recorded in the header.</summary>
+    public static ModelOptions ReadModelOptions(string path) => ModelOf(path, ReadHeader(path));
+
+    /// <summary>The model options of a header read by <see cref="ReadHeader"/>.</summary>
+    public static ModelOptions ModelOf(string path, JsonObject header)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        try
+        {
+            var options = header[ModelProperty]?.Deserialize<ModelOptions>(AtomicFile.Json)
+                ?? throw new CheckpointException(path, $"has no {ModelProperty} in its header");
+            options.ThrowIfInvalid();
+            return options;
+        }
+        catch (Exception e) when (e is JsonException or System.ComponentModel.DataAnnotations.ValidationException)
+        {
+            throw new CheckpointException(path, $"has an unusable model description ({e.Message})", e);
+        }
+    }
+
+    private static JsonObject Read(string path, SiameseTrainer? trainer)
+    {
+        FileStream stream;
+        try
+        {
+            stream = File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(path, $"cannot be read ({e.Message})", e);
+        }
+
+        using (stream)
+        using (var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            var header = ReadHeader(path, stream, reader);
+            if (trainer is not null)
+            {
+                try
+                {
+                    trainer.LoadState(reader);
+                }
+                catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException)
+                {
+                    throw new CheckpointException(path, $"model state is truncated or does not match the configured model ({e.Message})", e);
+                }
+            }
+
+            return header;
+        }
+    }
+
+    private static JsonObject ReadHeader(string path, FileStream stream, BinaryReader reader)
+    {
+        try
+        {
+            var magic = reader.ReadBytes(Magic.Length);
+            bool first = magic.AsSpan().SequenceEqual(FirstMagic);
+            if (!first && !magic.AsSpan().SequenceEqual(Magic))
+            {
+                throw new CheckpointException(path, "is not a checkpoint of this program (bad magic)");
+            }
+
+            int length = reader.ReadInt32();
+            if (length <= 0 || length > MaxHeaderLength || length > stream.Length - stream.Position)
+            {
+                throw new CheckpointException(path, $"has a corrupt header (length {length})");
+            }
+
+            var header = JsonNode.Parse(reader.ReadBytes(length)) as JsonObject
+                ?? throw new CheckpointException(path, "has a header that is not a JSON object");
+            return first ? FromFirstVersion(header) : header;
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException)
+        {
+            throw new CheckpointException(path, $"is truncated or corrupt ({e.Message})", e);
+        }
+    }
+
+    private static JsonObject FromFirstVersion(JsonObject flat)
+    {
+        var model = flat[ModelProperty]?.DeepClone();
+        flat.Remove(ModelProperty);
+        return new JsonObject { [ModelProperty] = model, [ProgressProperty] = flat };
+    }
+}

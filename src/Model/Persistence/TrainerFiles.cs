@@ -1,0 +1,104 @@
+using System.Text;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Siamese.Model;
+
+/// <summary>
+/// A trainer's files: its exact training state (inside a checkpoint), its weights alone (<c>model.bin</c>, TorchSharp's
+/// format) and the PyTorch exports (<c>model.pt</c>, <c>model.safetensors</c>, keys as in
+/// <see cref="SiameseTrainer.ParameterShapes"/>). Files are written with <see cref="AtomicFile"/>.
+/// </summary>
+public static class TrainerFiles
+{
+    private const string StateFormat = "Siamese.SiameseTrainer.State/1";
+
+    /// <summary>
+    /// Writes everything needed to continue training exactly where it stopped: the step count, the weights, the
+    /// optimiser's mean squares and libtorch's random generator state (dropout masks).
+    /// </summary>
+    public static void SaveState(this SiameseTrainer trainer, BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ThrowIfUnusable(trainer);
+        writer.Write(StateFormat);
+        writer.Write(trainer.Options.Describe());
+        writer.Write(trainer.StepCount);
+        trainer.Network.save(writer);
+        trainer.MeanSquares.Save(writer);
+        using Tensor rng = get_rng_state();
+        rng.Save(writer);
+    }
+
+    /// <summary>Restores what <see cref="SaveState"/> wrote; the model options must match.</summary>
+    /// <exception cref="InvalidDataException">The data is not a trainer state for this model shape.</exception>
+    public static void LoadState(this SiameseTrainer trainer, BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ThrowIfUnusable(trainer);
+        string format = reader.ReadString();
+        if (format != StateFormat)
+        {
+            throw new InvalidDataException($"Not a trainer state (format '{format}', expected '{StateFormat}').");
+        }
+
+        string shape = reader.ReadString();
+        if (shape != trainer.Options.Describe())
+        {
+            throw new InvalidDataException($"The state is for model {shape}, not {trainer.Options.Describe()}.");
+        }
+
+        long steps = reader.ReadInt64();
+        trainer.Network.load(reader);
+        trainer.MeanSquares.Load(reader);
+        using Tensor rng = TensorExtensionMethods.Load(reader);
+        set_rng_state(rng);
+        trainer.StepCount = steps;
+    }
+
+    /// <summary>Saves the weights in TorchSharp's format.</summary>
+    public static void SaveWeights(this SiameseTrainer trainer, string path)
+    {
+        ThrowIfUnusable(trainer);
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            trainer.Network.save(writer);
+        });
+    }
+
+    /// <summary>Loads weights saved by <see cref="SaveWeights"/> for the same model options.</summary>
+    public static void LoadWeights(this SiameseTrainer trainer, string path)
+    {
+        ThrowIfUnusable(trainer);
+        trainer.Network.load(path);
+    }
+
+    /// <summary>Writes the weights as a PyTorch state_dict (<c>torch.load(path)</c>).</summary>
+    public static void ExportPyTorch(this SiameseTrainer trainer, string path) =>
+        AtomicFile.Write(path, stream => WithStateDict(trainer, stateDict => PyTorchPickler.PickleStateDict(stream, stateDict, leaveOpen: true)));
+
+    /// <summary>Writes the weights as a safetensors file.</summary>
+    public static void ExportSafetensors(this SiameseTrainer trainer, string path) =>
+        AtomicFile.Write(path, stream => WithStateDict(trainer, stateDict => Safetensors.SaveStateDict(stream, stateDict, leaveOpen: true)));
+
+    private static void WithStateDict(SiameseTrainer trainer, Action<Dictionary<string, Tensor>> write)
+    {
+        ThrowIfUnusable(trainer);
+        using var scope = NewDisposeScope();
+        var stateDict = new Dictionary<string, Tensor>();
+        foreach ((string name, TorchSharp.Modules.Parameter parameter) in trainer.Network.named_parameters())
+        {
+            stateDict.Add(name, parameter.detach().clone());
+        }
+
+        write(stateDict);
+    }
+
+    private static void ThrowIfUnusable(SiameseTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        ObjectDisposedException.ThrowIf(trainer.IsDisposed, trainer);
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Siamese.Pipeline;
+
+namespace Siamese.Host.Tests.Training;
+
+public sealed class TrainingLoopTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("siamese-run-").FullName;
+
+    private static TrainingLoop Run(TrainingOptions training, IBatchSource batches, int batchSize = 8, int testPairs = 200) => new(
+        batches,
+        Options.Create(new PipelineOptions { BatchSize = batchSize }),
+        Options.Create(new ModelOptions()),
+        Options.Create(new TrainerSettings { LearningRate = 1e-3 }),
+        Options.Create(training),
+        Options.Create(new EvaluationOptions { TestPairs = testPairs }),
+        Options.Create(new TelemetryOptions()),
+        NullLogger<TrainingLoop>.Instance);
+
+    private static RunOutputs Outputs(RunDirectory folder) => new(folder, new ModelOptions(), configuration: null, tensorBoard: true);
+
+    private static TrainingOptions Recipe(int epochs = 4, string? resume = null) =>
+        new() { Epochs = epochs, StepsPerEpoch = 12, ValidationSteps = 3, ResumeFrom = resume };
+
+    [Fact]
+    public async Task RunAsync_FakeBatchChannel_LearnsAndWritesEveryOutput()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "a"));
+
+        var result = await Run(Recipe(epochs: 6), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(folder), CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(1, 6), result.History.Select(h => h.Epoch));
+        Assert.True(result.History[^1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} -> {result.History[^1].Loss}");
+        Assert.True(result.Evaluation.Accuracy > 0.7, $"test accuracy {result.Evaluation.Accuracy}");
+        foreach (var name in new[] { "history.csv", "history.json", "checkpoint.bin", "model.bin", "model.json", "model.pt", "model.safetensors", "evaluation.json" })
+        {
+            Assert.True(File.Exists(folder.File(name)), name);
+        }
+
+        Assert.Equal(result.History.Select(h => h.Loss), EpochRecord.ParseCsv(File.ReadAllText(folder.File("history.csv"))).Select(h => h.Loss));
+        var events = Assert.Single(Directory.GetFiles(folder.File("tensorboard"), "events.out.tfevents.*"));
+        Assert.True(new FileInfo(events).Length > 6 * 6 * 20, "one event per scalar per epoch");
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
+    }
+
+    [Fact]
+    public async Task RunAsync_InterruptedMidEpochThenResumed_MatchesUninterruptedRun()
+    {
+        var split = SyntheticDigits.Split();
+        using var straight = RunDirectory.Open(Path.Combine(_root, "straight"));
+        var expected = await Run(Recipe(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(straight), CancellationToken.None);
+
+        var interruptedPath = Path.Combine(_root, "interrupted");
+        using (var interrupted = RunDirectory.Open(interruptedPath))
+        using (var stop = new CancellationTokenSource())
+        {
+            // Stop once batch 17 (epoch 2, step 6) has been handed over.
+            var stream = SyntheticDigits.FakeStream(8, k => { if (k == 17) { stop.Cancel(); } });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(Recipe(), stream).RunAsync(split, Outputs(interrupted), stop.Token));
+            var saved = Checkpoint.ReadProgress(interrupted.CheckpointPath);
+            Assert.Equal(1, saved.CompletedEpochs);
+            Assert.InRange(saved.StepInEpoch, 1, 11);
+            Assert.Empty(Directory.GetFiles(interrupted.Path, "*.tmp-*"));
+        }
+
+        using var resumed = RunDirectory.Open(interruptedPath);
+        var actual = await Run(Recipe(resume: interruptedPath), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(resumed), CancellationToken.None);
+
+        Assert.Equal(expected.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)), actual.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)));
+        Assert.Equal(expected.Evaluation, actual.Evaluation);
+    }
+
+    [Fact]
+    public async Task RunAsync_ProducerFault_SurfacesAsExceptionNotHang()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "fault"));
+        var failing = new SyntheticDigits.FakeBatchSource((classes, skip, token) =>
+        {
+            var channel = System.Threading.Channels.Channel.CreateBounded<PairBatch>(1);
+            channel.Writer.TryComplete(new InvalidOperationException("producer for digit 3 failed"));
+            return new SyntheticDigits.ChannelStream(channel.Reader);
+        });
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Run(Recipe(), failing).RunAsync(split, Outputs(folder), CancellationToken.None));
+
+        Assert.Contains("digit 3", e.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_NaNInput_StopsNamingEpochAndStepAndKeepsLastGoodCheckpoint()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "nan"));
+        var poisoned = SyntheticDigits.FakeStream(8, alter: (k, batch) =>
+        {
+            if (k == 15)
+            {
+                batch.Left.AsSpan().Fill(float.NaN);
+            }
+
+            return batch;
+        });
+
+        var e = await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned).RunAsync(split, Outputs(folder), CancellationToken.None));
+
+        Assert.Contains("epoch 2, step 4", e.Message);
+        var kept = Checkpoint.ReadProgress(folder.CheckpointPath);
+        Assert.Equal((1, 0), (kept.CompletedEpochs, kept.StepInEpoch));
+        using var trainer = new SiameseTrainer(new ModelOptions(), new TrainerSettings());
+        Checkpoint.Restore(folder.CheckpointPath, trainer);
+    }
+
+    [Fact]
+    public async Task RunAsync_TrainingStepFails_StopsWithTheErrorAndKeepsLastGoodCheckpoint()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "stepfault"));
+        // Batch 14 carries images of the wrong size: the step itself throws.
+        var broken = SyntheticDigits.FakeStream(8, alter: (k, batch) => k == 14 ? new PairBatch(8, 10) { Count = 8 } : batch);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Run(Recipe(), broken).RunAsync(split, Outputs(folder), CancellationToken.None));
+
+        var kept = Checkpoint.ReadProgress(folder.CheckpointPath);
+        Assert.Equal((1, 0), (kept.CompletedEpochs, kept.StepInEpoch));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
+    }
+
+    [Fact]
+    public async Task RunAsync_RealPipelineOnSyntheticDigits_Trains()
+    {
+        var split = SyntheticDigits.Split();
+        using var folder = RunDirectory.Open(Path.Combine(_root, "pipeline"));
+        var run = Run(Recipe(epochs: 2), new PipelineBatchSource(Options.Create(new PipelineOptions { BatchSize = 8 })), testPairs: 100);
+
+        var result = await run.RunAsync(split, Outputs(folder), CancellationToken.None);
+
+        Assert.Equal(2, result.History.Count);
+        Assert.All(result.History, h => Assert.True(double.IsFinite(h.Loss)));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
