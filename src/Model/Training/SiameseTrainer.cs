@@ -121,30 +121,21 @@ public sealed unsafe class SiameseTrainer : IDisposable
     /// <summary>Loss and accuracy in evaluation mode (no dropout, no gradients), for any number of pairs.</summary>
     public StepResult Evaluate(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
         int count = labels.Length;
-        CheckImages(left, right, count);
         double lossSum = 0;
         int correct = 0;
-        network.eval();
-        try
+        using (Evaluating(left, right, count))
         {
-            using var noGrad = no_grad();
             for (int start = 0; start < count; start += maxBatch)
             {
                 int n = Math.Min(maxBatch, count - start);
                 using var scope = NewDisposeScope();
                 ReadOnlySpan<float> chunkLabels = labels.Slice(start, n);
-                (Tensor batch, Tensor target) = Stage(
-                    left.Slice(start * inputSize, n * inputSize), right.Slice(start * inputSize, n * inputSize), chunkLabels);
-                Tensor logits = network.ForwardStacked(batch);
-                lossSum += binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.Sum).item<float>();
+                Tensor logits = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n));
+                labels.Slice(start, n).CopyTo(MemoryMarshal.Cast<byte, float>(targets.bytes));
+                lossSum += binary_cross_entropy_with_logits(logits, targets.narrow(0, 0, n), reduction: nn.Reduction.Sum).item<float>();
                 correct += CountCorrect(logits, chunkLabels);
             }
-        }
-        finally
-        {
-            network.train();
         }
 
         return new StepResult(count == 0 ? 0 : lossSum / count, correct, count);
@@ -153,25 +144,16 @@ public sealed unsafe class SiameseTrainer : IDisposable
     /// <summary>Writes sigmoid(logit) of each pair, in evaluation mode, into <paramref name="output"/>.</summary>
     public void Similarities(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
         int count = output.Length;
-        CheckImages(left, right, count);
-        network.eval();
-        try
+        using (Evaluating(left, right, count))
         {
-            using var noGrad = no_grad();
             for (int start = 0; start < count; start += maxBatch)
             {
                 int n = Math.Min(maxBatch, count - start);
                 using var scope = NewDisposeScope();
-                using Tensor batch = StageImages(left.Slice(start * inputSize, n * inputSize), right.Slice(start * inputSize, n * inputSize), n);
-                Tensor similarity = network.ForwardStacked(batch).sigmoid_();
+                Tensor similarity = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n)).sigmoid_();
                 MemoryMarshal.Cast<byte, float>(similarity.bytes).CopyTo(output.Slice(start, n));
             }
-        }
-        finally
-        {
-            network.train();
         }
     }
 
@@ -294,12 +276,17 @@ public sealed unsafe class SiameseTrainer : IDisposable
         return ((float)(lossSum / count), correct);
     }
 
-    private (Tensor Batch, Tensor Target) Stage(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
+    /// <summary>Checks the pairs, then switches to evaluation mode (no dropout, no gradients) until disposed.</summary>
+    private EvaluationMode Evaluating(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
     {
-        Tensor batch = StageImages(left, right, labels.Length);
-        labels.CopyTo(MemoryMarshal.Cast<byte, float>(targets.bytes));
-        return (batch, targets.narrow(0, 0, labels.Length));
+        ObjectDisposedException.ThrowIf(disposed, this);
+        CheckImages(left, right, count);
+        network.eval();
+        return new EvaluationMode(network, no_grad());
     }
+
+    /// <summary>The images of pairs [start, start + count) in a flat side.</summary>
+    private ReadOnlySpan<float> Rows(ReadOnlySpan<float> side, int start, int count) => side.Slice(start * inputSize, count * inputSize);
 
     private Tensor StageImages(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
     {
@@ -307,6 +294,15 @@ public sealed unsafe class SiameseTrainer : IDisposable
         left.CopyTo(buffer);
         right.CopyTo(buffer[left.Length..]);
         return inputs.narrow(0, 0, 2L * count);
+    }
+
+    private readonly struct EvaluationMode(SiameseNetwork network, IDisposable noGrad) : IDisposable
+    {
+        public void Dispose()
+        {
+            noGrad.Dispose();
+            network.train();
+        }
     }
 
     private readonly record struct StagedViews(int Count, Tensor Images, Tensor[] LogitGradient) : IDisposable
