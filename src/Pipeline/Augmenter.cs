@@ -13,10 +13,13 @@ namespace Siamese.Pipeline;
 /// (<see cref="Apply"/>), so a stream can be fast-forwarded by replaying draws alone.
 /// </para>
 /// <para>
-/// Signs, as Keras computes them (output pixel (r, c) samples the input at the mapped point): positive theta turns
-/// the content clockwise as displayed with row 0 at the top; positive tx moves the content up (towards row 0) and
-/// positive ty moves it left; a zoom factor above 1 shrinks the content. With every range 0 and no flip the output is
-/// the input times the rescale factor, exactly.
+/// Signs, as Keras computes them (output pixel (r, c) samples the input at the mapped point), with the default
+/// <see cref="AugmentSemantics.AsNamed"/>: positive theta turns the content clockwise as displayed with row 0 at the
+/// top; positive tx moves the content up (towards row 0) and positive ty moves it left; a zoom factor above 1 shrinks
+/// the content. <see cref="AugmentSemantics.TfKeras"/> swaps the axes: positive tx moves the content left, ty up,
+/// theta turns it anticlockwise, zx scales columns. <see cref="AugmentSemantics.KerasPreprocessing112"/> is
+/// <c>AsNamed</c> about a centre one pixel further down and right (see <see cref="AffineMap"/>). With every range 0
+/// and no flip the output is the input times the rescale factor, exactly.
 /// </para>
 /// <para>
 /// The pixel work is done by <see cref="ScalarSampler"/>, the reference for every fill mode, or, for <c>constant</c>
@@ -29,6 +32,7 @@ public sealed class Augmenter
     private readonly int _height;
     private readonly int _width;
     private readonly float _rescale;
+    private readonly AugmentSemantics _semantics;
     private readonly RandomTransform _draws;
     private readonly ScalarSampler _scalar;
 
@@ -45,12 +49,18 @@ public sealed class Augmenter
             throw new ArgumentException($"Unknown fill mode '{options.FillMode}'.", nameof(options));
         }
 
+        if (!AugmentationOptions.TryParseSemantics(options.Semantics, out _semantics))
+        {
+            throw new ArgumentException($"Unknown augmentation semantics '{options.Semantics}'.", nameof(options));
+        }
+
         _height = height;
         _width = width;
         _rescale = (float)options.Rescale;
         float fillValue = (float)options.FillValue;
         _draws = new RandomTransform(options, height, width);
-        _scalar = new ScalarSampler(height, width, fillMode, fillValue, _rescale);
+        // The Keras semantics hand fill_mode to scipy as is, and scipy's "wrap" is not periodic with the image size.
+        _scalar = new ScalarSampler(height, width, fillMode, fillValue, _rescale, scipyWrap: _semantics != AugmentSemantics.AsNamed);
         _vector = fillMode == FillMode.Constant ? new Avx2ConstantSampler(height, width, fillValue, _rescale) : null;
         VectorPath = Avx2ConstantSampler.IsSupported(width);
     }
@@ -86,7 +96,7 @@ public sealed class Augmenter
             throw new ArgumentException($"Expected room for {size} pixels, got {destination.Length}.", nameof(destination));
         }
 
-        var map = AffineMap.Create(parameters, _height, _width);
+        var map = AffineMap.Create(parameters, _height, _width, _semantics);
         if (map.IsIdentity)
         {
             Rescale(source, destination);

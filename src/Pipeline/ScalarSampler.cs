@@ -8,7 +8,9 @@ namespace Siamese.Pipeline;
 /// <remarks>
 /// Fill modes follow scipy's <c>ndimage</c>: with <c>constant</c> a sample point outside the image (beyond
 /// <see cref="Tolerance"/> for rounding) takes the fill value and one inside is interpolated from in-image pixels only;
-/// the other modes extend the image and interpolate across the edge. The fill value is in raw pixel units and is
+/// the other modes extend the image and interpolate across the edge: <c>wrap</c> either with the image's own period
+/// (scipy's <c>grid-wrap</c>) or, with <c>scipyWrap</c>, as scipy's <c>wrap</c>, which Keras passes on: the coordinate
+/// wraps with period size − 1, so the first and last pixels coincide. The fill value is in raw pixel units and is
 /// rescaled with the image, as in Keras, where <c>rescale</c> is applied after the transform. Sample points are
 /// computed in float: the row's start in double rounded to float, then one fused multiply-add per column.
 /// </remarks>
@@ -22,14 +24,16 @@ internal sealed class ScalarSampler
     private readonly FillMode _fillMode;
     private readonly float _fillValue;
     private readonly float _rescale;
+    private readonly bool _scipyWrap;
 
-    public ScalarSampler(int height, int width, FillMode fillMode, float fillValue, float rescale)
+    public ScalarSampler(int height, int width, FillMode fillMode, float fillValue, float rescale, bool scipyWrap)
     {
         _height = height;
         _width = width;
         _fillMode = fillMode;
         _fillValue = fillValue;
         _rescale = rescale;
+        _scipyWrap = scipyWrap && fillMode == FillMode.Wrap;
     }
 
     public void Sample(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
@@ -62,6 +66,11 @@ internal sealed class ScalarSampler
             y = Math.Clamp(y, 0, _height - 1);
             x = Math.Clamp(x, 0, _width - 1);
         }
+        else if (_scipyWrap)
+        {
+            y = WrapCoordinate(y, _height);
+            x = WrapCoordinate(x, _width);
+        }
 
         float yFloor = MathF.Floor(y);
         float xFloor = MathF.Floor(x);
@@ -81,6 +90,23 @@ internal sealed class ScalarSampler
         float top = MathF.FusedMultiplyAdd(fx, p01 - p00, p00);
         float bottom = MathF.FusedMultiplyAdd(fx, p11 - p10, p10);
         return MathF.FusedMultiplyAdd(fy, bottom - top, top);
+    }
+
+    /// <summary>scipy's <c>map_coordinate</c> for <c>wrap</c>: into [0, length − 1], with period length − 1.</summary>
+    private static float WrapCoordinate(float coordinate, int length)
+    {
+        if (length <= 1)
+        {
+            return 0;
+        }
+
+        int period = length - 1;
+        if (coordinate < 0)
+        {
+            return coordinate + period * ((int)(-coordinate / period) + 1);
+        }
+
+        return coordinate > period ? coordinate - period * (int)(coordinate / period) : coordinate;
     }
 
     private int MapIndex(int index, int length)
