@@ -35,6 +35,11 @@ public sealed class AugmentationOptions
     /// <summary>One of <c>constant</c>, <c>nearest</c>, <c>reflect</c>, <c>wrap</c>.</summary>
     public string FillMode { get; set; } = "constant";
 
+    /// <summary>
+    /// One of <c>AsNamed</c> (default), <c>TfKeras</c>, <c>KerasPreprocessing112</c>: see <see cref="AugmentSemantics"/>.
+    /// </summary>
+    public string Semantics { get; set; } = nameof(AugmentSemantics.AsNamed);
+
     /// <summary>Raw pixel value (0–255 scale) for <c>constant</c> fill; it is rescaled with the image, as in Keras.</summary>
     [Range(-1e6, 1e6, ErrorMessage = "must be between -1000000 and 1000000")]
     public double FillValue { get; set; }
@@ -74,5 +79,21 @@ public sealed class AugmentationOptions
                 mode = default;
                 return false;
         }
+    }
+
+    /// <summary>Parses <see cref="Semantics"/>: one of the <see cref="AugmentSemantics"/> names, ignoring case.</summary>
+    public static bool TryParseSemantics(string? value, out AugmentSemantics semantics)
+    {
+        foreach (var candidate in Enum.GetValues<AugmentSemantics>())
+        {
+            if (string.Equals(value?.Trim(), candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                semantics = candidate;
+                return true;
+            }
+        }
+
+        semantics = default;
+        return false;
     }
 }

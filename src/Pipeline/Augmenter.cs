@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -11,106 +9,60 @@ namespace Siamese.Pipeline;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Drawing parameters (<see cref="Draw"/>, cheap) is separate from the pixel work (<see cref="Apply"/>), so a stream
-/// can be fast-forwarded by replaying draws alone. Draws follow <c>get_random_transform</c>: theta, then tx from the
-/// height shift range (times the height when the range is below 1), ty from the width shift range, shear, zx and zy,
-/// the flips; a parameter whose range is 0 draws nothing.
+/// Drawing parameters (<see cref="Draw"/>, cheap; see <see cref="RandomTransform"/>) is separate from the pixel work
+/// (<see cref="Apply"/>), so a stream can be fast-forwarded by replaying draws alone.
 /// </para>
 /// <para>
-/// Signs, as Keras computes them (output pixel (r, c) samples the input at the mapped point): positive theta turns
-/// the content clockwise as displayed with row 0 at the top; positive tx moves the content up (towards row 0) and
-/// positive ty moves it left; a zoom factor above 1 shrinks the content. With every range 0 and no flip the output is
-/// the input times the rescale factor, exactly.
+/// Signs, as Keras computes them (output pixel (r, c) samples the input at the mapped point), with the default
+/// <see cref="AugmentSemantics.AsNamed"/>: positive theta turns the content clockwise as displayed with row 0 at the
+/// top; positive tx moves the content up (towards row 0) and positive ty moves it left; a zoom factor above 1 shrinks
+/// the content. <see cref="AugmentSemantics.TfKeras"/> swaps the axes: positive tx moves the content left, ty up,
+/// theta turns it anticlockwise, zx scales columns. <see cref="AugmentSemantics.KerasPreprocessing112"/> is
+/// <c>AsNamed</c> about a centre one pixel further down and right (see <see cref="AffineMap"/>). With every range 0
+/// and no flip the output is the input times the rescale factor, exactly.
 /// </para>
 /// <para>
-/// Fill modes follow scipy's <c>ndimage</c>: with <c>constant</c> a sample point outside the image (beyond a
-/// 1e-4 pixel tolerance for rounding) takes the fill value and one inside is interpolated from in-image pixels only;
-/// the other modes extend the image and interpolate across the edge. The fill value is in raw pixel units and is
-/// rescaled with the image, as in Keras, where <c>rescale</c> is applied after the transform.
-/// </para>
-/// <para>
-/// Not thread-safe: it owns scratch buffers. Use one instance per producer. The hot path allocates nothing; on x86
-/// with AVX2 the <c>constant</c> mode samples eight pixels at a time from a table holding each pixel's four bilinear
-/// neighbours packed in one 32-bit word, so one gather fetches all four.
+/// The pixel work is done by <see cref="ScalarSampler"/>, the reference for every fill mode, or, for <c>constant</c>
+/// fill on x86 with AVX2, by <see cref="Avx2ConstantSampler"/>, which gives the same bits. Not thread-safe: the
+/// samplers own scratch buffers. Use one instance per producer. The hot path allocates nothing.
 /// </para>
 /// </remarks>
 public sealed class Augmenter
 {
-    private const float Tolerance = 1e-4f;
-
     private readonly int _height;
     private readonly int _width;
     private readonly float _rescale;
-    private readonly float _fillValue;
-    private readonly FillMode _fillMode;
-    private readonly double _rotationRange;
-    private readonly double _heightShift;
-    private readonly double _widthShift;
-    private readonly double _shearRange;
-    private readonly double _zoomRange;
-    private readonly bool _horizontalFlip;
-    private readonly bool _verticalFlip;
+    private readonly AugmentSemantics _semantics;
+    private readonly RandomTransform _draws;
+    private readonly ScalarSampler _scalar;
 
-    private readonly int _quadStride;
-    private readonly byte[] _padded;
-    private readonly int _tailRow;
-    private readonly int[] _quads;
-
-    private readonly byte _quadShift;
-    private readonly uint _rowMask;
-
-    // Whether the AVX2 sampler samples only the ink windows: the fill must be +0 and a row's ink must fit one mask.
-    private readonly bool _inkWindow;
-
-    // The AVX2 sampler's plan for each output row (see PlanRows), padded to a multiple of eight rows.
-    private readonly float[] _rowStart;
-    private readonly float[] _colStart;
-    private readonly int[] _firstColumn;
-    private readonly int[] _lastColumn;
-    private readonly int[] _rowWithin;
+    /// <summary>The fast sampler; null unless the fill mode is <c>constant</c>.</summary>
+    private readonly Avx2ConstantSampler? _vector;
 
     public Augmenter(AugmentationOptions options, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        if (!AugmentationOptions.TryParseFillMode(options.FillMode, out _fillMode))
+        if (!AugmentationOptions.TryParseFillMode(options.FillMode, out var fillMode))
         {
             throw new ArgumentException($"Unknown fill mode '{options.FillMode}'.", nameof(options));
+        }
+
+        if (!AugmentationOptions.TryParseSemantics(options.Semantics, out _semantics))
+        {
+            throw new ArgumentException($"Unknown augmentation semantics '{options.Semantics}'.", nameof(options));
         }
 
         _height = height;
         _width = width;
         _rescale = (float)options.Rescale;
-        _fillValue = (float)options.FillValue;
-        _rotationRange = options.RotationRange;
-        _heightShift = options.HeightShiftRange < 1 ? options.HeightShiftRange * height : options.HeightShiftRange;
-        _widthShift = options.WidthShiftRange < 1 ? options.WidthShiftRange * width : options.WidthShiftRange;
-        _shearRange = options.ShearRange;
-        _zoomRange = options.ZoomRange;
-        _horizontalFlip = options.HorizontalFlip;
-        _verticalFlip = options.VerticalFlip;
-
-        // A power of two, so a quad's index is (row << shift) + column.
-        _quadStride = (int)BitOperations.RoundUpToPowerOf2((uint)((width + 15) & ~15));
-        _quadShift = (byte)BitOperations.Log2((uint)_quadStride);
-        _rowMask = width < 32 ? (1u << width) - 1 : uint.MaxValue;
-        _inkWindow = BitConverter.SingleToInt32Bits(_fillValue) == 0 && width <= 32;
-        int plannedRows = (height + Vector256<float>.Count - 1) & ~(Vector256<float>.Count - 1);
-        _rowStart = new float[plannedRows];
-        _colStart = new float[plannedRows];
-        _firstColumn = new int[plannedRows];
-        _lastColumn = new int[plannedRows];
-        _rowWithin = new int[plannedRows];
-        while ((_tailRow + 1) * width + _quadStride < height * width)
-        {
-            _tailRow++;
-        }
-
-        _padded = new byte[((height - _tailRow) * width) + _quadStride + 32];
-        _quads = new int[height * _quadStride];
-        VectorPath = Avx2.IsSupported && Fma.IsSupported && width >= Vector256<float>.Count;
-
+        float fillValue = (float)options.FillValue;
+        _draws = new RandomTransform(options, height, width);
+        // The Keras semantics hand fill_mode to scipy as is, and scipy's "wrap" is not periodic with the image size.
+        _scalar = new ScalarSampler(height, width, fillMode, fillValue, _rescale, scipyWrap: _semantics != AugmentSemantics.AsNamed);
+        _vector = fillMode == FillMode.Constant ? new Avx2ConstantSampler(height, width, fillValue, _rescale) : null;
+        VectorPath = Avx2ConstantSampler.IsSupported(width);
     }
 
     /// <summary>An augmenter that only rescales: no random transform, no random draws.</summary>
@@ -127,20 +79,7 @@ public sealed class Augmenter
     public AugmentParameters Draw(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        double theta = _rotationRange > 0 ? Uniform(random, _rotationRange) : 0;
-        double tx = _heightShift > 0 ? Uniform(random, _heightShift) : 0;
-        double ty = _widthShift > 0 ? Uniform(random, _widthShift) : 0;
-        double shear = _shearRange > 0 ? Uniform(random, _shearRange) : 0;
-        double zx = 1, zy = 1;
-        if (_zoomRange > 0)
-        {
-            zx = 1 + Uniform(random, _zoomRange);
-            zy = 1 + Uniform(random, _zoomRange);
-        }
-
-        bool flipHorizontal = _horizontalFlip && random.NextDouble() < 0.5;
-        bool flipVertical = _verticalFlip && random.NextDouble() < 0.5;
-        return new AugmentParameters(theta, tx, ty, shear, zx, zy, flipHorizontal, flipVertical);
+        return _draws.Draw(random);
     }
 
     /// <summary>Transforms one image of raw 0–255 bytes into <paramref name="destination"/>, row-major floats.</summary>
@@ -157,22 +96,20 @@ public sealed class Augmenter
             throw new ArgumentException($"Expected room for {size} pixels, got {destination.Length}.", nameof(destination));
         }
 
-        var map = AffineMap.Create(parameters, _height, _width);
+        var map = AffineMap.Create(parameters, _height, _width, _semantics);
         if (map.IsIdentity)
         {
             Rescale(source, destination);
         }
-        else if (_fillMode == FillMode.Constant && VectorPath)
+        else if (_vector is not null && VectorPath)
         {
-            SampleConstantAvx2(map, source, destination);
+            _vector.Sample(map, source, destination);
         }
         else
         {
-            SampleScalar(map, source, destination);
+            _scalar.Sample(map, source, destination);
         }
     }
-
-    private static double Uniform(Random random, double range) => -range + 2 * range * random.NextDouble();
 
     private unsafe void Rescale(ReadOnlySpan<byte> source, Span<float> destination)
     {
@@ -196,343 +133,4 @@ public sealed class Augmenter
             }
         }
     }
-
-    private void SampleScalar(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        float rowPerCol = (float)map.RowPerCol;
-        float colPerCol = (float)map.ColPerCol;
-        for (int r = 0; r < _height; r++)
-        {
-            float rowStart = (float)(map.Row0 + map.RowPerRow * r);
-            float colStart = (float)(map.Col0 + map.ColPerRow * r);
-            var output = destination.Slice(r * _width, _width);
-            for (int c = 0; c < _width; c++)
-            {
-                float y = MathF.FusedMultiplyAdd(rowPerCol, c, rowStart);
-                float x = MathF.FusedMultiplyAdd(colPerCol, c, colStart);
-                output[c] = Sample(source, y, x) * _rescale;
-            }
-        }
-    }
-
-    private float Sample(ReadOnlySpan<byte> source, float y, float x)
-    {
-        if (_fillMode == FillMode.Constant)
-        {
-            if (!(y >= -Tolerance && y <= _height - 1 + Tolerance && x >= -Tolerance && x <= _width - 1 + Tolerance))
-            {
-                return _fillValue;
-            }
-
-            y = Math.Clamp(y, 0, _height - 1);
-            x = Math.Clamp(x, 0, _width - 1);
-        }
-
-        float yFloor = MathF.Floor(y);
-        float xFloor = MathF.Floor(x);
-        float fy = y - yFloor;
-        float fx = x - xFloor;
-        int r0 = (int)yFloor;
-        int c0 = (int)xFloor;
-        int row0 = MapIndex(r0, _height) * _width;
-        int row1 = MapIndex(r0 + 1, _height) * _width;
-        int col0 = MapIndex(c0, _width);
-        int col1 = MapIndex(c0 + 1, _width);
-
-        float p00 = source[row0 + col0];
-        float p01 = source[row0 + col1];
-        float p10 = source[row1 + col0];
-        float p11 = source[row1 + col1];
-        float top = MathF.FusedMultiplyAdd(fx, p01 - p00, p00);
-        float bottom = MathF.FusedMultiplyAdd(fx, p11 - p10, p10);
-        return MathF.FusedMultiplyAdd(fy, bottom - top, top);
-    }
-
-    private int MapIndex(int index, int length)
-    {
-        if ((uint)index < (uint)length)
-        {
-            return index;
-        }
-
-        switch (_fillMode)
-        {
-            case FillMode.Reflect:
-                int period = 2 * length;
-                int m = ((index % period) + period) % period;
-                return m < length ? m : period - 1 - m;
-            case FillMode.Wrap:
-                return ((index % length) + length) % length;
-            default:
-                return Math.Clamp(index, 0, length - 1);
-        }
-    }
-
-    /// <summary>
-    /// Packs, for every pixel (r, c), the bytes of (r, c), (r, c+1), (r+1, c) and (r+1, c+1) into one int. Neighbours
-    /// past the right or bottom edge are whatever follows in the buffer (the next row, or zero padding): the
-    /// sampler only reaches them with weight 0, because in <c>constant</c> mode coordinates are clamped to the image.
-    /// Returns the bounding box of the non-zero pixels when the sampler uses ink windows (otherwise the whole image).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe InkBounds BuildQuads(ReadOnlySpan<byte> source)
-    {
-        // Rows are read in place while their reads (16 bytes past a quad row of the row below) stay in the source; the
-        // last rows are read from a copy followed by zeros. Copying the whole image first stalls the reads behind it.
-        source[(_tailRow * _width)..].CopyTo(_padded);
-        int firstRow = _height, lastRow = -1;
-        uint columns = 0;
-        fixed (byte* start = source)
-        fixed (byte* padded = _padded)
-        fixed (int* quads = _quads)
-        {
-            for (int r = 0; r < _height; r++)
-            {
-                byte* row = r < _tailRow ? start + (r * _width) : padded + ((r - _tailRow) * _width);
-                byte* below = row + _width;
-                uint* output = (uint*)(quads + r * _quadStride);
-                uint inked = 0;
-                for (int c = 0; c < _quadStride; c += 16)
-                {
-                    var left = Sse2.LoadVector128(row + c);
-                    if (_inkWindow && c < 32)
-                    {
-                        inked |= (uint)(~Sse2.MoveMask(Sse2.CompareEqual(left, Vector128<byte>.Zero)) & 0xFFFF) << c;
-                    }
-
-                    var right = Sse2.LoadVector128(row + c + 1);
-                    var belowLeft = Sse2.LoadVector128(below + c);
-                    var belowRight = Sse2.LoadVector128(below + c + 1);
-                    var topLow = Sse2.UnpackLow(left, right).AsUInt16();
-                    var topHigh = Sse2.UnpackHigh(left, right).AsUInt16();
-                    var bottomLow = Sse2.UnpackLow(belowLeft, belowRight).AsUInt16();
-                    var bottomHigh = Sse2.UnpackHigh(belowLeft, belowRight).AsUInt16();
-                    Sse2.Store(output + c, Sse2.UnpackLow(topLow, bottomLow).AsUInt32());
-                    Sse2.Store(output + c + 4, Sse2.UnpackHigh(topLow, bottomLow).AsUInt32());
-                    Sse2.Store(output + c + 8, Sse2.UnpackLow(topHigh, bottomHigh).AsUInt32());
-                    Sse2.Store(output + c + 12, Sse2.UnpackHigh(topHigh, bottomHigh).AsUInt32());
-                }
-
-                // Bytes past the row's end belong to the next row or the padding.
-                inked &= _rowMask;
-                if (inked != 0)
-                {
-                    firstRow = Math.Min(firstRow, r);
-                    lastRow = r;
-                    columns |= inked;
-                }
-            }
-        }
-
-        if (!_inkWindow)
-        {
-            return new InkBounds(0, _height - 1, 0, _width - 1);
-        }
-
-        return columns == 0
-            ? new InkBounds(_height, -1, _width, -1)
-            : new InkBounds(firstRow, lastRow, BitOperations.TrailingZeroCount(columns), 31 - BitOperations.LeadingZeroCount(columns));
-    }
-
-    /// <summary>
-    /// Samples eight output pixels of a row per step, lane for lane the arithmetic of <see cref="SampleScalar"/>, so the
-    /// output is the same to the bit. With a +0 fill value only each row's ink window (<see cref="PlanRows"/>) is
-    /// sampled: every other pixel has four zero neighbours or lies outside the image, and both give 0 × rescale.
-    /// A row whose window lies within the image skips the outside test and the clamping, which change nothing there;
-    /// its steps' lanes outside the window read nothing and come out blank.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void SampleConstantAvx2(in AffineMap map, ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        var ink = BuildQuads(source);
-        PlanRows(map, ink);
-        var rowPerCol = Vector256.Create((float)map.RowPerCol);
-        var colPerCol = Vector256.Create((float)map.ColPerCol);
-        var lanes = Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7);
-        var lowest = Vector256.Create(-Tolerance);
-        var lastRow = Vector256.Create((float)(_height - 1));
-        var lastCol = Vector256.Create((float)(_width - 1));
-        var rowLimit = Vector256.Create(_height - 1 + Tolerance);
-        var colLimit = Vector256.Create(_width - 1 + Tolerance);
-        var fill = Vector256.Create(_fillValue);
-        var scale = Vector256.Create(_rescale);
-        var blank = Vector256.Create(0f * _rescale);
-        var quadShift = Vector128.CreateScalar((int)_quadShift);
-        int lastStep = _width - Vector256<float>.Count;
-
-        fixed (int* quads = _quads)
-        fixed (float* output = destination)
-        {
-            for (int r = 0; r < _height; r++)
-            {
-                int first = _firstColumn[r], last = _lastColumn[r];
-                float* outputRow = output + r * _width;
-                if (_inkWindow)
-                {
-                    // Row by row rather than one fill of the image, so the stores' cache misses overlap the sampling.
-                    for (int c = 0; c < _width; c += Vector256<float>.Count)
-                    {
-                        blank.Store(outputRow + Math.Min(c, lastStep));
-                    }
-                }
-
-                var rowStart = Vector256.Create(_rowStart[r]);
-                var colStart = Vector256.Create(_colStart[r]);
-
-                // A step that would run past the row moves back; it recomputes a few pixels, to the same values.
-                if (_rowWithin[r] != 0)
-                {
-                    // Lanes of a step outside the window (in the row's first and last steps) may map outside the image:
-                    // they read nothing. Their neighbours count as zero, which interpolates to exactly the blank
-                    // (0 × rescale) that sampling them would give.
-                    var firstColumn = Vector256.Create((float)first);
-                    var lastColumn = Vector256.Create((float)last);
-                    for (int step = first; step <= last; step += Vector256<float>.Count)
-                    {
-                        int c = Math.Min(step, lastStep);
-                        var columns = lanes + Vector256.Create((float)c);
-                        var y = Fma.MultiplyAdd(rowPerCol, columns, rowStart);
-                        var x = Fma.MultiplyAdd(colPerCol, columns, colStart);
-                        var wanted = Vector256.GreaterThanOrEqual(columns, firstColumn) & Vector256.LessThanOrEqual(columns, lastColumn);
-                        (Interpolate(quads, y, x, quadShift, wanted.AsInt32()) * scale).Store(outputRow + c);
-                    }
-
-                    continue;
-                }
-
-                for (int step = first; step <= last; step += Vector256<float>.Count)
-                {
-                    int c = Math.Min(step, lastStep);
-                    var columns = lanes + Vector256.Create((float)c);
-                    var y = Fma.MultiplyAdd(rowPerCol, columns, rowStart);
-                    var x = Fma.MultiplyAdd(colPerCol, columns, colStart);
-                    var inside = Avx.Compare(y, lowest, FloatComparisonMode.OrderedGreaterThanOrEqualNonSignaling)
-                        & Avx.Compare(y, rowLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling)
-                        & Avx.Compare(x, lowest, FloatComparisonMode.OrderedGreaterThanOrEqualNonSignaling)
-                        & Avx.Compare(x, colLimit, FloatComparisonMode.OrderedLessThanOrEqualNonSignaling);
-                    y = Avx.Min(Avx.Max(y, Vector256<float>.Zero), lastRow);
-                    x = Avx.Min(Avx.Max(x, Vector256<float>.Zero), lastCol);
-                    var value = Interpolate(quads, y, x, quadShift, Vector256<int>.AllBitsSet);
-                    (Avx.BlendVariable(fill, value, inside) * scale).Store(outputRow + c);
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// Per output row: where its points start (rounded to float as <see cref="SampleScalar"/> does), the columns
-    /// [first, last] to sample (first > last: none), and whether every point of that window lies within the image.
-    /// </summary>
-    /// <remarks>
-    /// With ink windows, a row samples only the columns that can reach ink. A pixel is non-zero only if
-    /// one of its four neighbours (rows floor(y) and floor(y) + 1, columns floor(x) and floor(x) + 1) is inked, so
-    /// only if y ∈ [i − 1, i + 1) and x ∈ [j − 1, j + 1) for an inked pixel (i, j), give or take the clamping
-    /// tolerance: within one pixel of the ink's bounding box. The window keeps a margin of 0.01 pixel and one column
-    /// on each side, far more than float rounding can move a point. Eight rows are planned at a time.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private unsafe void PlanRows(in AffineMap map, in InkBounds ink)
-    {
-        // (float)(Row0 + RowPerRow * r) four rows at a time: the same double multiply, add and rounding.
-        var rowIndex = Vector256.Create(0.0, 1, 2, 3);
-        for (int r = 0; r < _rowStart.Length; r += Vector256<double>.Count)
-        {
-            var rows = rowIndex + Vector256.Create((double)r);
-            Avx.ConvertToVector128Single(Vector256.Create(map.Row0) + (Vector256.Create(map.RowPerRow) * rows)).CopyTo(_rowStart, r);
-            Avx.ConvertToVector128Single(Vector256.Create(map.Col0) + (Vector256.Create(map.ColPerRow) * rows)).CopyTo(_colStart, r);
-        }
-
-        const float Margin = 0.01f;
-        float rowPerCol = (float)map.RowPerCol;
-        float colPerCol = (float)map.ColPerCol;
-        float columnsPerX = 1 / colPerCol;
-        bool allColumns = !_inkWindow || !float.IsFinite(columnsPerX);
-        // A blank image: every row passes "above" the ink.
-        var yLow = Vector256.Create(ink.LastRow < 0 ? float.PositiveInfinity : ink.FirstRow - 1 - Margin);
-        var yHigh = Vector256.Create(ink.LastRow + 1 + Margin);
-        var xLow = Vector256.Create(ink.FirstColumn - 1 - Margin);
-        var xHigh = Vector256.Create(ink.LastColumn + 1 + Margin);
-        var perX = Vector256.Create(allColumns ? 0 : columnsPerX);
-        var rowSpan = Vector256.Create(rowPerCol * (_width - 1));
-        var below = Vector256.Create(-2f);
-        var beyond = Vector256.Create(_width + 1f);
-        var lastColumn = Vector256.Create(_width - 1);
-        var one = Vector256.Create(1);
-        var maxRow = Vector256.Create((float)(_height - 1));
-        var maxCol = Vector256.Create((float)(_width - 1));
-        var rowPerColV = Vector256.Create(rowPerCol);
-        var colPerColV = Vector256.Create(colPerCol);
-
-        fixed (float* rowStarts = _rowStart)
-        fixed (float* colStarts = _colStart)
-        fixed (int* firsts = _firstColumn)
-        fixed (int* lasts = _lastColumn)
-        fixed (int* withins = _rowWithin)
-        {
-            for (int r = 0; r < _rowStart.Length; r += Vector256<float>.Count)
-            {
-                var rowStart = Vector256.Load(rowStarts + r);
-                var colStart = Vector256.Load(colStarts + r);
-                var first = Vector256<int>.Zero;
-                var last = lastColumn;
-                if (!allColumns)
-                {
-                    var a = (xLow - colStart) * perX;
-                    var b = (xHigh - colStart) * perX;
-                    var low = Vector256.Max(Vector256.Min(a, b), below);
-                    var high = Vector256.Min(Vector256.Max(a, b), beyond);
-                    first = Vector256.Max(Vector256.ConvertToInt32(Vector256.Floor(low)) - one, Vector256<int>.Zero);
-                    last = Vector256.Min(Vector256.ConvertToInt32(Vector256.Ceiling(high)) + one, lastColumn);
-                }
-
-                if (_inkWindow)
-                {
-                    // Rows whose points all pass above or all below the ink sample nothing.
-                    var rowEnd = rowStart + rowSpan;
-                    var blank = (Vector256.LessThan(rowStart, yLow) & Vector256.LessThan(rowEnd, yLow))
-                        | (Vector256.GreaterThan(rowStart, yHigh) & Vector256.GreaterThan(rowEnd, yHigh));
-                    last = Vector256.ConditionalSelect(blank.AsInt32(), Vector256.Create(-1), last);
-                }
-
-                // y and x are monotonic in the column, so if the window's ends lie within the image all of it does.
-                var from = Vector256.ConvertToSingle(first);
-                var to = Vector256.ConvertToSingle(last);
-                var within = Within(Fma.MultiplyAdd(rowPerColV, from, rowStart), Fma.MultiplyAdd(colPerColV, from, colStart), maxRow, maxCol)
-                    & Within(Fma.MultiplyAdd(rowPerColV, to, rowStart), Fma.MultiplyAdd(colPerColV, to, colStart), maxRow, maxCol);
-                first.Store(firsts + r);
-                last.Store(lasts + r);
-                within.AsInt32().Store(withins + r);
-            }
-        }
-    }
-
-    private static Vector256<float> Within(Vector256<float> y, Vector256<float> x, Vector256<float> maxRow, Vector256<float> maxCol) =>
-        Vector256.GreaterThanOrEqual(y, Vector256<float>.Zero) & Vector256.LessThanOrEqual(y, maxRow)
-        & Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero) & Vector256.LessThanOrEqual(x, maxCol);
-
-    /// <summary>
-    /// Bilinear interpolation at eight points inside the image, from the packed neighbours in the quad table; lanes
-    /// off in <paramref name="lanes"/> read nothing and interpolate four zeros, which gives +0 whatever y and x.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> Interpolate(int* quads, Vector256<float> y, Vector256<float> x, Vector128<int> quadShift, Vector256<int> lanes)
-    {
-        var yFloor = Avx.ConvertToVector256Int32WithTruncation(y);
-        var xFloor = Avx.ConvertToVector256Int32WithTruncation(x);
-        var fy = y - Avx.ConvertToVector256Single(yFloor);
-        var fx = x - Avx.ConvertToVector256Single(xFloor);
-
-        // Byte k of every 32-bit lane moved to its low byte, the rest zeroed: the four neighbours as integers.
-        var quad = Avx2.GatherMaskVector256(Vector256<int>.Zero, quads, Avx2.ShiftLeftLogical(yFloor, quadShift) + xFloor, lanes, 4).AsByte();
-        var p00 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, 0x80, 0, 0x80, 0x80, 0x80, 4, 0x80, 0x80, 0x80, 8, 0x80, 0x80, 0x80, 12, 0x80, 0x80, (byte)0x80)).AsInt32());
-        var p01 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, 0x80, 1, 0x80, 0x80, 0x80, 5, 0x80, 0x80, 0x80, 9, 0x80, 0x80, 0x80, 13, 0x80, 0x80, (byte)0x80)).AsInt32());
-        var p10 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, 0x80, 2, 0x80, 0x80, 0x80, 6, 0x80, 0x80, 0x80, 10, 0x80, 0x80, 0x80, 14, 0x80, 0x80, (byte)0x80)).AsInt32());
-        var p11 = Avx.ConvertToVector256Single(Avx2.Shuffle(quad, Vector256.Create(3, 0x80, 0x80, 0x80, 7, 0x80, 0x80, 0x80, 11, 0x80, 0x80, 0x80, 15, 0x80, 0x80, 0x80, 3, 0x80, 0x80, 0x80, 7, 0x80, 0x80, 0x80, 11, 0x80, 0x80, 0x80, 15, 0x80, 0x80, (byte)0x80)).AsInt32());
-
-        var top = Fma.MultiplyAdd(fx, p01 - p00, p00);
-        var bottom = Fma.MultiplyAdd(fx, p11 - p10, p10);
-        return Fma.MultiplyAdd(fy, bottom - top, top);
-    }
-
-    private readonly record struct InkBounds(int FirstRow, int LastRow, int FirstColumn, int LastColumn);
 }

@@ -12,6 +12,10 @@ public enum FillMode
     /// <summary><c>dcba|abcd|dcba</c>: mirrored about the edge, edge pixel repeated.</summary>
     Reflect,
 
-    /// <summary><c>abcd|abcd|abcd</c>: periodic with the image size.</summary>
+    /// <summary>
+    /// <c>abcd|abcd|abcd</c>: periodic with the image size (scipy's <c>grid-wrap</c>). Under the Keras
+    /// <see cref="AugmentSemantics"/> it is scipy's <c>wrap</c>, which Keras uses: period size − 1, the first and
+    /// last pixels overlapping.
+    /// </summary>
     Wrap,
 }

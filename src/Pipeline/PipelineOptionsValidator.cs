@@ -24,6 +24,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
             {
                 failures.Add($"{prefix}:{nameof(AugmentationOptions.FillMode)} must be one of constant, nearest, reflect, wrap (got '{augmentation.FillMode}')");
             }
+
+            if (!AugmentationOptions.TryParseSemantics(augmentation.Semantics, out _))
+            {
+                failures.Add($"{prefix}:{nameof(AugmentationOptions.Semantics)} must be one of {string.Join(", ", Enum.GetNames<AugmentSemantics>())} (got '{augmentation.Semantics}')");
+            }
         }
 
         if (options.Validation is { } validation)

@@ -5,6 +5,9 @@ internal static class SeedDerivation
 {
     public const int PairingStream = -1;
 
+    /// <summary>The stream whose derived seed, combined with an epoch, seeds that epoch's fresh validation stream.</summary>
+    public const int ValidationEpochs = -2;
+
     /// <summary>SplitMix64 finaliser over (seed, stream), so neighbouring digits get unrelated seeds.</summary>
     public static int Derive(int seed, int stream)
     {
@@ -14,4 +17,10 @@ internal static class SeedDerivation
         z ^= z >> 31;
         return (int)(z & int.MaxValue);
     }
+
+    /// <summary>
+    /// The seed of epoch <paramref name="epoch"/>'s validation stream: apart from the seeds the validation stream's own
+    /// digits and pairing derive from <paramref name="validationSeed"/>.
+    /// </summary>
+    public static int ValidationEpoch(int validationSeed, int epoch) => Derive(Derive(validationSeed, ValidationEpochs), epoch);
 }

@@ -210,33 +210,40 @@ public sealed class AugmenterTests
     /// <summary>
     /// The AVX2 sampler, which samples only each row's ink window when the fill is 0, against the scalar sampler, which
     /// samples every pixel: the same bits, including the sign of zero, for wide transforms (up to ±180°, large shifts,
-    /// strong zoom and shear, flips) on images with ink in a few places, next to the edges, or everywhere.
+    /// strong zoom and shear, flips) on images with ink in a few places, next to the edges, or everywhere, under every
+    /// <see cref="AugmentSemantics"/>.
     /// </summary>
     [Theory]
     [MemberData(nameof(BitExactCases))]
     public void Apply_VectorPath_IsBitIdenticalToScalarPath(int height, int width, double fillValue, double rescale, string ink)
     {
         var random = new Random(15);
-        var wide = new AugmentationOptions { RotationRange = 180, ZoomRange = 0.6, ShearRange = 40, WidthShiftRange = 0.4, HeightShiftRange = 0.4, FillValue = fillValue, Rescale = rescale, HorizontalFlip = true, VerticalFlip = true };
-        var tutorial = new AugmentationOptions { FillValue = fillValue, Rescale = rescale };
-        foreach (var options in new[] { wide, tutorial })
+        foreach (var semantics in Enum.GetNames<AugmentSemantics>())
         {
-            var vector = new Augmenter(options, height, width) { VectorPath = true };
-            var scalar = new Augmenter(options, height, width) { VectorPath = false };
-            var expected = new float[height * width];
-            var actual = new float[height * width];
-            for (int i = 0; i < 1500; i++)
+            var wide = new AugmentationOptions { RotationRange = 180, ZoomRange = 0.6, ShearRange = 40, WidthShiftRange = 0.4, HeightShiftRange = 0.4, FillValue = fillValue, Rescale = rescale, HorizontalFlip = true, VerticalFlip = true, Semantics = semantics };
+            var tutorial = new AugmentationOptions { FillValue = fillValue, Rescale = rescale, Semantics = semantics };
+            AssertBitIdentical(height, width, ink, random, wide);
+            AssertBitIdentical(height, width, ink, random, tutorial);
+        }
+    }
+
+    private static void AssertBitIdentical(int height, int width, string ink, Random random, AugmentationOptions options)
+    {
+        var vector = new Augmenter(options, height, width) { VectorPath = true };
+        var scalar = new Augmenter(options, height, width) { VectorPath = false };
+        var expected = new float[height * width];
+        var actual = new float[height * width];
+        for (int i = 0; i < 1500; i++)
+        {
+            var source = SparseImage(height, width, ink, random);
+            var parameters = vector.Draw(random);
+            scalar.Apply(parameters, source, expected);
+            vector.Apply(parameters, source, actual);
+            for (int p = 0; p < expected.Length; p++)
             {
-                var source = SparseImage(height, width, ink, random);
-                var parameters = vector.Draw(random);
-                scalar.Apply(parameters, source, expected);
-                vector.Apply(parameters, source, actual);
-                for (int p = 0; p < expected.Length; p++)
+                if (BitConverter.SingleToInt32Bits(expected[p]) != BitConverter.SingleToInt32Bits(actual[p]))
                 {
-                    if (BitConverter.SingleToInt32Bits(expected[p]) != BitConverter.SingleToInt32Bits(actual[p]))
-                    {
-                        Assert.Fail($"Transform {i} {parameters}: pixel ({p / width}, {p % width}) is {actual[p]:R}, the scalar path gives {expected[p]:R}.");
-                    }
+                    Assert.Fail($"{options.Semantics}, transform {i} {parameters}: pixel ({p / width}, {p % width}) is {actual[p]:R}, the scalar path gives {expected[p]:R}.");
                 }
             }
         }
@@ -277,11 +284,21 @@ public sealed class AugmenterTests
         return image;
     }
 
-    [Theory]
-    [MemberData(nameof(Paths))]
-    public void Apply_BlankMargins_MatchScalarSamplingOfTheWholeImage(bool horizontalFlip)
+    public static TheoryData<bool, AugmentSemantics> FlipsAndSemantics => new()
     {
-        var options = new AugmentationOptions { RotationRange = 30, ZoomRange = 0.3, HorizontalFlip = horizontalFlip };
+        { true, AugmentSemantics.AsNamed },
+        { false, AugmentSemantics.AsNamed },
+        { true, AugmentSemantics.TfKeras },
+        { false, AugmentSemantics.TfKeras },
+        { true, AugmentSemantics.KerasPreprocessing112 },
+        { false, AugmentSemantics.KerasPreprocessing112 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FlipsAndSemantics))]
+    public void Apply_BlankMargins_MatchScalarSamplingOfTheWholeImage(bool horizontalFlip, AugmentSemantics semantics)
+    {
+        var options = new AugmentationOptions { RotationRange = 30, ZoomRange = 0.3, HorizontalFlip = horizontalFlip, Semantics = semantics.ToString() };
         var vector = new Augmenter(options, Size, Size) { VectorPath = true };
         var scalar = new Augmenter(options, Size, Size) { VectorPath = false };
         var source = new byte[Size * Size];
@@ -339,6 +356,46 @@ public sealed class AugmenterTests
             Assert.False(d.FlipHorizontal || d.FlipVertical);
         });
         Assert.True(draws.Count(d => d.Zx != d.Zy) > 1990);
+    }
+
+    public static TheoryData<bool, AugmentSemantics> PathsAndSemantics => new()
+    {
+        { true, AugmentSemantics.AsNamed },
+        { false, AugmentSemantics.AsNamed },
+        { true, AugmentSemantics.TfKeras },
+        { false, AugmentSemantics.TfKeras },
+        { true, AugmentSemantics.KerasPreprocessing112 },
+        { false, AugmentSemantics.KerasPreprocessing112 },
+    };
+
+    /// <summary>
+    /// A zoom factor z above 1 samples the input z times further from the centre, so the content shrinks by 1/z: a 20-pixel
+    /// square becomes at most 17 pixels of ink (16 plus one of bilinear edge), inside where it was. Zooming by 1/z instead
+    /// would grow it to 25.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PathsAndSemantics))]
+    public void Apply_ZoomAboveOne_ShrinksContentTowardTheCentre(bool vectorPath, AugmentSemantics semantics)
+    {
+        var options = TestDigits.NoTransform();
+        options.Semantics = semantics.ToString();
+        var augmenter = new Augmenter(options, Size, Size) { VectorPath = vectorPath };
+        var source = new byte[Size * Size];
+        for (int r = 4; r < 24; r++)
+        {
+            source.AsSpan(r * Size + 4, 20).Fill(200);
+        }
+
+        var output = new float[Size * Size];
+
+        augmenter.Apply(AugmentParameters.Identity with { Zx = 1.25, Zy = 1.25 }, source, output);
+
+        var inked = Enumerable.Range(0, output.Length).Where(p => output[p] > 0).ToArray();
+        int top = inked.Min(p => p / Size), bottom = inked.Max(p => p / Size);
+        int left = inked.Min(p => p % Size), right = inked.Max(p => p % Size);
+        Assert.True(top > 4 && bottom < 23 && left > 4 && right < 23, $"ink rows {top}-{bottom}, columns {left}-{right}");
+        Assert.InRange(bottom - top + 1, 15, 17);
+        Assert.InRange(right - left + 1, 15, 17);
     }
 
     [Fact]

@@ -179,6 +179,34 @@ public sealed class PairStreamTests
         Assert.Contains("Pipeline:BatchSize must be at least 2 (got '1')", error.Failures);
     }
 
+    /// <summary>What a run resumed at epoch 1 gets from <c>StreamSettings.Validation(options, 1)</c>, an uninterrupted run gets too.</summary>
+    [Fact]
+    public async Task TakeAsync_FreshValidation_NewBatchesEachEpochSameBatchesForTheSameEpoch()
+    {
+        var options = Options(workers: 2);
+        options.Validation = new ValidationStreamOptions { Seed = 77, Augment = true, Fresh = true };
+
+        var epoch0 = await PairStream.TakeAsync(Classes, options, StreamSettings.Validation(options, 0), 4, CancellationToken.None);
+        var epoch1 = await PairStream.TakeAsync(Classes, options, StreamSettings.Validation(options, 1), 4, CancellationToken.None);
+        var epoch1Again = await PairStream.TakeAsync(Classes, options, StreamSettings.Validation(options, 1), 4, CancellationToken.None);
+
+        AssertSameBatches(epoch1, epoch1Again);
+        Assert.NotEqual(epoch0[0].Left, epoch1[0].Left);
+        Assert.NotEqual(epoch0.SelectMany(b => b.LeftDigits), epoch1.SelectMany(b => b.LeftDigits));
+    }
+
+    [Fact]
+    public async Task TakeAsync_ValidationNotFresh_SameBatchesEveryEpoch()
+    {
+        var options = Options(workers: 2);
+        options.Validation = new ValidationStreamOptions { Seed = 77, Augment = true };
+
+        var epoch0 = await PairStream.TakeAsync(Classes, options, StreamSettings.Validation(options, 0), 4, CancellationToken.None);
+        var epoch1 = await PairStream.TakeAsync(Classes, options, StreamSettings.Validation(options, 1), 4, CancellationToken.None);
+
+        AssertSameBatches(epoch0, epoch1);
+    }
+
     private static PipelineOptions Options(int workers) => new()
     {
         BatchSize = 5,

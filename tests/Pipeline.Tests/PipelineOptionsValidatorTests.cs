@@ -25,6 +25,42 @@ public sealed class PipelineOptionsValidatorTests
         Assert.Equal(["Pipeline:Augmentation:FillMode must be one of constant, nearest, reflect, wrap (got 'foo')"], result.Failures);
     }
 
+    [Fact]
+    public void Validate_UnknownSemantics_NamesTheKeyAndTheChoices()
+    {
+        var options = new PipelineOptions { Augmentation = { Semantics = "keras3" } };
+
+        var result = new PipelineOptionsValidator().Validate(null, options);
+
+        Assert.Equal(["Pipeline:Augmentation:Semantics must be one of AsNamed, TfKeras, KerasPreprocessing112 (got 'keras3')"], result.Failures);
+    }
+
+    [Theory]
+    [InlineData("AsNamed")]
+    [InlineData("TfKeras")]
+    [InlineData("kerasPreprocessing112")]
+    public void Validate_KnownSemantics_Succeeds(string semantics)
+    {
+        var options = new PipelineOptions { Augmentation = { Semantics = semantics } };
+
+        var result = new PipelineOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public async Task Host_BadSemantics_StopsAtStartNamingTheKey()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Pipeline:Augmentation:Semantics"] = "Keras" });
+        builder.Services.AddOptions<PipelineOptions>().BindConfiguration(PipelineOptions.SectionName).ValidatePipelineOptions().ValidateOnStart();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Pipeline:Augmentation:Semantics must be one of AsNamed, TfKeras, KerasPreprocessing112 (got 'Keras')", error.Message);
+    }
+
     public static TheoryData<Action<PipelineOptions>, string> BadValues => new()
     {
         { o => o.BatchSize = 1, "Pipeline:BatchSize must be at least 2 (got '1')" },

@@ -52,6 +52,24 @@ public sealed class DatasetSplitTests
         Assert.Equal(expected, seen);
     }
 
+    /// <summary>
+    /// The validation count is round(n × fraction) over the whole set, halves away from zero: 250.25 → 250 (not 251 as
+    /// rounding up gives), 250.75 → 251 (not 250 as truncation gives), 250.5 → 251 (not 250 as banker's rounding gives).
+    /// </summary>
+    [Theory]
+    [InlineData(1001, 250)]
+    [InlineData(1003, 251)]
+    [InlineData(1002, 251)]
+    public void Create_FractionBetweenWholeCounts_RoundsToNearest(int n, int expectedValidation)
+    {
+        var data = Dataset(n, 10);
+
+        var split = DatasetSplit.Create(data, 0.25, 9478);
+
+        Assert.Equal(expectedValidation, split.Validation.Sum(s => s.Count));
+        Assert.Equal(n - expectedValidation, split.Train.Sum(s => s.Count));
+    }
+
     [Fact]
     public void GroupByClass_GroupsImagesUnderTheirLabel()
     {

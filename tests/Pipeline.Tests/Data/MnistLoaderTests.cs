@@ -65,6 +65,48 @@ public sealed class MnistLoaderTests
         Assert.Contains("label 12 at index 1 is outside 0-9", e.Message);
     }
 
+    // MNIST labels are 0–9: 9 is the last label accepted and 10 the first refused, in both formats.
+    [Fact]
+    public void TryLoad_IdxLabelNine_Loads()
+    {
+        using var fx = IdxSetWithTrainLabels(1, 9, 3);
+
+        var data = MnistLoader.TryLoad(fx.Directory)!;
+
+        Assert.Equal(9, data.Train.Labels[1]);
+    }
+
+    [Fact]
+    public void TryLoad_IdxLabelTen_Throws()
+    {
+        using var fx = IdxSetWithTrainLabels(1, 10, 3);
+
+        var e = Assert.Throws<DataFormatException>(() => MnistLoader.TryLoad(fx.Directory));
+
+        Assert.Contains("label 10 at index 1 is outside 0-9", e.Message);
+    }
+
+    [Fact]
+    public void LoadNpz_LabelNine_Loads()
+    {
+        using var fx = NpzWithTrainLabels(1, 9, 3);
+
+        var data = MnistLoader.LoadNpz(fx.PathOf("mnist.npz"));
+
+        Assert.Equal(9, data.Train.Labels[1]);
+    }
+
+    [Fact]
+    public void LoadNpz_LabelTen_ThrowsNamingTheArray()
+    {
+        using var fx = NpzWithTrainLabels(1, 10, 3);
+
+        var e = Assert.Throws<DataFormatException>(() => MnistLoader.LoadNpz(fx.PathOf("mnist.npz")));
+
+        Assert.Contains("[y_train]", e.Message);
+        Assert.Contains("label 10 at index 1 is outside 0-9", e.Message);
+    }
+
     [Fact]
     public void LoadNpz_WrongShape_Throws()
     {
@@ -76,5 +118,22 @@ public sealed class MnistLoaderTests
         var e = Assert.Throws<DataFormatException>(() => MnistLoader.LoadNpz(fx.PathOf("mnist.npz")));
 
         Assert.Contains("'x_train' has shape (10, 16)", e.Message);
+    }
+
+    private static MnistFixtures IdxSetWithTrainLabels(params byte[] labels)
+    {
+        var fx = new MnistFixtures();
+        fx.WriteIdxSet(train: labels.Length, test: 12);
+        File.WriteAllBytes(fx.PathOf(MnistFiles.TrainLabels), MnistFixtures.IdxLabels(labels));
+        return fx;
+    }
+
+    private static MnistFixtures NpzWithTrainLabels(params byte[] labels)
+    {
+        var fx = new MnistFixtures();
+        var arrays = MnistFixtures.MnistLikeArrays(train: labels.Length, test: 4);
+        arrays["y_train"] = MnistFixtures.Npy("|u1", false, [labels.Length], labels);
+        File.WriteAllBytes(fx.PathOf("mnist.npz"), MnistFixtures.Npz(arrays));
+        return fx;
     }
 }
