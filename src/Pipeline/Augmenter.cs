@@ -1,6 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace Siamese.Pipeline;
 
 /// <summary>
@@ -99,7 +96,7 @@ public sealed class Augmenter
         var map = AffineMap.Create(parameters, _height, _width, _semantics);
         if (map.IsIdentity)
         {
-            Rescale(source, destination);
+            PixelScale.Rescale(source, destination, _rescale);
         }
         else if (_vector is not null && VectorPath)
         {
@@ -108,29 +105,6 @@ public sealed class Augmenter
         else
         {
             _scalar.Sample(map, source, destination);
-        }
-    }
-
-    private unsafe void Rescale(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        int i = 0;
-        fixed (byte* src = source)
-        fixed (float* dst = destination)
-        {
-            if (Avx2.IsSupported)
-            {
-                var scale = Vector256.Create(_rescale);
-                for (; i <= source.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                {
-                    var pixels = Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(src + i));
-                    (pixels * scale).Store(dst + i);
-                }
-            }
-
-            for (; i < source.Length; i++)
-            {
-                dst[i] = src[i] * _rescale;
-            }
         }
     }
 }
