@@ -26,6 +26,9 @@ internal sealed class HostProcess : IDisposable
 
     public record Result(int ExitCode, string Output, TimeSpan Elapsed);
 
+    /// <summary>Environment variables every process this host starts gets (e.g. a failpoint).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public Process Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -42,6 +45,11 @@ internal sealed class HostProcess : IDisposable
 
         start.Environment["SIAMESE_HOME"] = Home;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         return Process.Start(start)!;
     }
 

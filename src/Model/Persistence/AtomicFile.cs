@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace Siamese.Model;
 
 /// <summary>
-/// The product's one way to write a file: into a temporary file beside the target (<c>.&lt;name&gt;.tmp-&lt;guid&gt;</c>),
-/// flushed to disk, then renamed over the target. A kill or a failure at any moment leaves the old file or the new
-/// one, never a mix; what a killed write leaves behind matches <see cref="TemporaryPattern"/> and
-/// <see cref="RemoveLeftovers"/> removes it.
+/// The product's one way to write a file: into a temporary file beside the target
+/// (<c>.&lt;name&gt;.tmp-&lt;pid&gt;-&lt;guid&gt;</c>), flushed to disk, then renamed over the target. A kill or a failure at
+/// any moment leaves the old file or the new one, never a mix. What a killed write leaves behind matches
+/// <see cref="TemporaryPattern"/>: a run folder removes all of it when it is opened (<see cref="RemoveLeftovers"/>), and
+/// any write removes the leftovers of earlier, dead writers of the same file.
 /// </summary>
 public static class AtomicFile
 {
@@ -72,16 +73,52 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Temporaries of <paramref name="name"/> whose writing process has died (killed mid-write).</summary>
+    private static void RemoveDeadWriters(string folder, string name)
+    {
+        var prefix = $".{name}{TemporaryMarker}";
+        foreach (var file in Directory.EnumerateFiles(folder, prefix + "*"))
+        {
+            var rest = Path.GetFileName(file.AsSpan())[prefix.Length..];
+            int dash = rest.IndexOf('-');
+            if (dash > 0 && int.TryParse(rest[..dash], out int pid) && !IsAlive(pid))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static void WriteThrough(string path, Action<string> writeTemporary)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var target = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(target)!;
+        var name = Path.GetFileName(target);
         Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(target)}{TemporaryMarker}{Guid.NewGuid():N}");
+        RemoveDeadWriters(folder, name);
+        var temporary = Path.Combine(folder, $".{name}{TemporaryMarker}{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
             writeTemporary(temporary);
+            FailPoint.KillAfterWrite(name);
             File.Move(temporary, target, overwrite: true);
         }
         finally

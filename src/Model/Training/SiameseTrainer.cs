@@ -52,7 +52,7 @@ public sealed unsafe class SiameseTrainer : IDisposable
 
         manual_seed(settings.Seed);
         network = new SiameseNetwork(modelOptions);
-        (flatParameters, flatGradients, ParameterShapes) = PackParameters(network);
+        (flatParameters, flatGradients, ParameterShapes) = FlatParameters.Pack(network);
         optimizer = new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
         inputs = zeros(2L * maxBatch, inputSize).DetachFromDisposeScope();
         targets = zeros(maxBatch).DetachFromDisposeScope();
@@ -173,31 +173,6 @@ public sealed unsafe class SiameseTrainer : IDisposable
         targets.Dispose();
         logitGradients.Dispose();
         staged.Dispose();
-    }
-
-    private static (Tensor Parameters, Tensor Gradients, IReadOnlyList<(string, long[])> Shapes) PackParameters(SiameseNetwork network)
-    {
-        var named = network.named_parameters().ToList();
-        long total = named.Sum(p => p.parameter.numel());
-        Tensor parameters = empty(total).DetachFromDisposeScope();
-        Tensor gradients = zeros(total).DetachFromDisposeScope();
-        var shapes = new List<(string, long[])>(named.Count);
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        long offset = 0;
-        foreach ((string name, TorchSharp.Modules.Parameter parameter) in named)
-        {
-            long[] shape = parameter.shape;
-            long size = parameter.numel();
-            Tensor values = parameters.narrow(0, offset, size).view(shape);
-            values.copy_(parameter);
-            parameter.set_(values);
-            parameter.grad = gradients.narrow(0, offset, size).view(shape);
-            shapes.Add((name, shape));
-            offset += size;
-        }
-
-        return (parameters, gradients, shapes);
     }
 
     private static int CountCorrect(Tensor logits, ReadOnlySpan<float> labels)

@@ -6,21 +6,19 @@ namespace Siamese.Model;
 /// <summary>Scalars for TensorBoard (<c>tensorboard --logdir &lt;folder&gt;</c>), written with TorchSharp's <see cref="SummaryWriter"/>.</summary>
 public sealed class TensorBoardLog
 {
-    private readonly SummaryWriter _writer;
+    private readonly SummaryWriter writer;
 
     public TensorBoardLog(string folder)
     {
-        _writer = tensorboard.SummaryWriter(folder);
+        writer = tensorboard.SummaryWriter(folder);
     }
-
-    public string Folder => _writer.LogDir;
 
     /// <summary>Records <paramref name="value"/> under <paramref name="tag"/> at <paramref name="step"/>; NaN (not measured) is skipped.</summary>
     public void Scalar(string tag, double value, int step)
     {
         if (double.IsFinite(value))
         {
-            _writer.add_scalar(tag, (float)value, step);
+            writer.add_scalar(tag, (float)value, step);
         }
     }
 }

@@ -69,7 +69,4 @@ public sealed partial class MnistFetcher
 
 /// <summary>No configured source could provide the dataset.</summary>
 public sealed class DataUnavailableException(string directory, IReadOnlyList<string> reasons)
-    : Exception($"MNIST is not in {directory} and no source could fetch it ({string.Join("; ", reasons)}). Set Data:Directory or Data:File to a folder with mnist.npz or the IDX files.")
-{
-    public IReadOnlyList<string> Reasons { get; } = reasons;
-}
+    : Exception($"MNIST is not in {directory} and no source could fetch it ({string.Join("; ", reasons)}). Set Data:Directory or Data:File to a folder with mnist.npz or the IDX files.");
