@@ -41,7 +41,8 @@ static void AddProduct(IServiceCollection services, IConfiguration configuration
     // one line naming its key. The Training section binds twice: the loop's settings and the optimiser's.
     services.AddValidatedOptions<DataOptions>(configuration, DataOptions.SectionName).Services.AddValidator<DataOptions, DataOptionsValidator>();
     services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.SectionName, dataAnnotations: false).ValidatePipelineOptions();
-    services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName).PostConfigure(model => model.WithEffectiveHiddenSizes());
+    services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName)
+        .PostConfigure<IOptions<TrainingOptions>>((model, training) => model.FollowTraining(training.Value));
     services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName).Services.AddValidator<TrainingOptions, TrainingOptionsValidator>();
     services.AddValidatedOptions<TrainerSettings>(configuration, TrainingOptions.SectionName);
     services.AddValidatedOptions<OutputOptions>(configuration, OutputOptions.SectionName).Services.AddValidator<OutputOptions, OutputOptionsValidator>();

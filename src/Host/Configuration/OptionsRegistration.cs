@@ -71,7 +71,7 @@ internal static class OptionsRegistration
 
     private static IEnumerable<string> Keys(string prefix, Type type)
     {
-        foreach (var property in type.GetProperties().Where(p => p.CanWrite))
+        foreach (var property in type.GetProperties().Where(IsSetting))
         {
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var key = $"{prefix}:{property.Name}";
@@ -107,7 +107,7 @@ internal static class OptionsRegistration
 
     private static void Walk(IConfigurationSection section, Type[] types, List<string> unknown)
     {
-        var properties = types.SelectMany(t => t.GetProperties()).Where(p => p.CanWrite)
+        var properties = types.SelectMany(t => t.GetProperties()).Where(IsSetting)
             .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         foreach (var child in section.GetChildren())
@@ -127,4 +127,8 @@ internal static class OptionsRegistration
             }
         }
     }
+
+    /// <summary>A property configuration may set: writable, and not recorded-only (<see cref="Siamese.Model.NotASettingAttribute"/>).</summary>
+    private static bool IsSetting(System.Reflection.PropertyInfo property) =>
+        property.CanWrite && !Attribute.IsDefined(property, typeof(Siamese.Model.NotASettingAttribute));
 }

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Siamese.Model;
 using Siamese.Host.Runs;
+using Siamese.Host.Training;
 
 namespace Siamese.Host.Configuration;
 
@@ -23,6 +25,28 @@ internal sealed class TrainingOptions
 
     /// <summary>A checkpoint file (or a run folder holding <c>checkpoint.bin</c>) to continue from.</summary>
     public string? ResumeFrom { get; set; }
+
+    /// <summary><see cref="BinaryCrossEntropy"/> (the tutorial's, on the sigmoid of a learned head) or <see cref="Contrastive"/> (on the Euclidean distance).</summary>
+    [Required(ErrorMessage = "is required")]
+    [AllowedValues(BinaryCrossEntropy, Contrastive, ErrorMessage = "must be BinaryCrossEntropy or Contrastive")]
+    public string Loss { get; set; } = BinaryCrossEntropy;
+
+    /// <summary>The contrastive loss's margin: different pairs are pushed at least this far apart.</summary>
+    [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "must be positive and at most {2}")]
+    public double Margin { get; set; } = 1.0;
+
+    /// <summary>How the learning rate moves over the run: <see cref="LearningRateSchedule.Constant"/>, <see cref="LearningRateSchedule.Cosine"/> or <see cref="LearningRateSchedule.OneCycle"/>.</summary>
+    [Required(ErrorMessage = "is required")]
+    [AllowedValues(LearningRateSchedule.Constant, LearningRateSchedule.Cosine, LearningRateSchedule.OneCycle, ErrorMessage = "must be Constant, Cosine or OneCycle")]
+    public string Schedule { get; set; } = LearningRateSchedule.Constant;
+
+    /// <summary>OneCycle: the share of the run spent warming up to <c>Training:LearningRate</c>.</summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "must be between 0 and 1, exclusive")]
+    public double WarmupFraction { get; set; } = 0.3;
+
+    public const string BinaryCrossEntropy = "BinaryCrossEntropy";
+
+    public const string Contrastive = "Contrastive";
 }
 
 internal sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
@@ -31,4 +55,15 @@ internal sealed class TrainingOptionsValidator : IValidateOptions<TrainingOption
         options.ResumeFrom is { Length: > 0 } resume && !File.Exists(Checkpoint.Resolve(resume))
             ? ValidateOptionsResult.Fail($"Training:ResumeFrom '{resume}' is neither a checkpoint file nor a run folder holding {RunFiles.Checkpoint}.")
             : ValidateOptionsResult.Success;
+}
+
+internal static class ModelOptionsTraining
+{
+    /// <summary>The recorded-only model settings that follow the training loss, and the array settings as in use.</summary>
+    public static ModelOptions FollowTraining(this ModelOptions model, TrainingOptions training)
+    {
+        model.Similarity = training.Loss == TrainingOptions.Contrastive ? ModelOptions.ContrastiveSimilarity : ModelOptions.SigmoidSimilarity;
+        model.Margin = training.Margin;
+        return model.WithEffectiveHiddenSizes();
+    }
 }

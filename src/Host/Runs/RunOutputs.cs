@@ -44,6 +44,7 @@ internal sealed class RunOutputs
         log.Scalar("accuracy/validation", record.ValAcc, record.Epoch);
         log.Scalar("accuracy/test", record.TestAcc, record.Epoch);
         log.Scalar("throughput/pairs_per_second", record.PairsPerSecond, record.Epoch);
+        log.Scalar("learning_rate", record.LearningRate, record.Epoch);
     }
 
     /// <summary>The checkpoint of <paramref name="progress"/>, then the history files it holds.</summary>

@@ -46,6 +46,7 @@ internal sealed partial class TrainingLoop(
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
         var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale);
         var testPairs = evaluator.TestPairs(split.Test);
+        var schedule = new LearningRateSchedule(_training.Schedule, trainerSettings.Value.LearningRate, (long)_training.Epochs * _training.StepsPerEpoch, _training.WarmupFraction);
         var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
         using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(telemetry.Value.LogInterval), stream.DescribeQueues);
         var epochClock = Stopwatch.StartNew();
@@ -55,6 +56,7 @@ internal sealed partial class TrainingLoop(
             {
                 while (progress.StepInEpoch < _training.StepsPerEpoch)
                 {
+                    trainer.LearningRate = schedule.At(progress.BatchesConsumed);
                     progress.Add(Step(trainer, stream, meter, cancellationToken));
                 }
 
@@ -121,7 +123,7 @@ internal sealed partial class TrainingLoop(
         var (valLoss, valAcc) = validation.Evaluate(trainer);
         double seconds = progress.EpochSeconds + epochClock.Elapsed.TotalSeconds;
         double testAcc = _evaluation.EveryEpoch ? evaluator.Score(testPairs, _evaluation.Threshold) : double.NaN;
-        var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainerSettings.Value.LearningRate, seconds, progress.EpochPairs / seconds, testAcc, SinceProcessStart()));
+        var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainer.LearningRate, seconds, progress.EpochPairs / seconds, testAcc, SinceProcessStart()));
         if (_evaluation.EveryEpoch)
         {
             LogTestAccuracy(record.Epoch, testAcc, record.SinceStart);

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Siamese.Model;
 
@@ -20,11 +22,43 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>PyTorch's <c>nn.Linear</c> defaults: Kaiming-uniform (a = √5) weights, uniform biases.</summary>
     public const string TorchInitialization = "Torch";
 
-    private static readonly int[] TutorialHiddenSizes = [128, 128, 128];
+    /// <summary>The tutorial's tower: Dense layers only.</summary>
+    public const string MlpTower = "Mlp";
 
-    /// <summary>Pixels per image, flattened.</summary>
-    [Range(1, 1 << 24, ErrorMessage = "must be between {1} and {2}")]
+    /// <summary>A convolutional tower: 3×3 convolutions, each with ReLU and 2×2 max-pooling, then the Dense layers.</summary>
+    public const string ConvTower = "Conv";
+
+    /// <summary>A Dense(1) on the distance gives a logit; similarity is its sigmoid (binary cross-entropy).</summary>
+    public const string SigmoidSimilarity = "Sigmoid";
+
+    /// <summary>
+    /// The Euclidean distance d of the embeddings (contrastive loss); similarity is 2^(−(2d/margin)²): 1 at d = 0,
+    /// 0.5 at d = margin/2 (the Keras example's decision rule for margin 1), 1/16 at d = margin.
+    /// </summary>
+    public const string ContrastiveSimilarity = "Contrastive";
+
+    /// <summary>Parameters beyond this are refused: with gradients and optimiser state they would need gigabytes.</summary>
+    public const long MaxParameters = 20_000_000;
+
+    private static readonly int[] TutorialHiddenSizes = [128, 128, 128];
+    private static readonly int[] DefaultConvChannels = [32, 64];
+
+    /// <summary>Pixels per image, flattened (a square image for the conv tower).</summary>
+    [Range(1, 65_536, ErrorMessage = "must be between {1} and {2}")]
     public int InputSize { get; set; } = 784;
+
+    /// <summary><see cref="MlpTower"/> (the tutorial's) or <see cref="ConvTower"/>.</summary>
+    [Required(ErrorMessage = "is required")]
+    [AllowedValues(MlpTower, ConvTower, ErrorMessage = "must be Mlp or Conv")]
+    public string Tower { get; set; } = MlpTower;
+
+    /// <summary>
+    /// Output channels of the conv tower's 3×3 convolutions, in order (each followed by ReLU and 2×2 max-pooling);
+    /// null means 32, 64. Unused by the MLP tower.
+    /// </summary>
+    [MinLength(1, ErrorMessage = "must list at least one convolution")]
+    [MaxLength(4, ErrorMessage = "must list at most 4 convolutions")]
+    public int[]? ConvChannels { get; set; }
 
     /// <summary>
     /// Widths of the tower's Dense layers, in order; null means the tutorial's 128, 128, 128
@@ -35,13 +69,14 @@ public sealed class ModelOptions : IValidatableObject
     /// initialised array instead of replacing it.
     /// </remarks>
     [MinLength(1, ErrorMessage = "must list at least one layer width")]
+    [MaxLength(16, ErrorMessage = "must list at most 16 layer widths")]
     public int[]? HiddenSizes { get; set; }
 
-    /// <summary>Dropout rate after every tower layer except the last.</summary>
+    /// <summary>Dropout rate after every Dense layer of the tower except the last.</summary>
     [Range(0.0, 0.95, ErrorMessage = "must be between {1} and {2}")]
     public double Dropout { get; set; } = 0.1;
 
-    /// <summary>How the two embeddings are compared: <see cref="L1Distance"/> or <see cref="L2Distance"/>.</summary>
+    /// <summary>How the two embeddings are compared before the head: <see cref="L1Distance"/> or <see cref="L2Distance"/> (sigmoid similarity only).</summary>
     [Required(ErrorMessage = "is required")]
     [AllowedValues(L1Distance, L2Distance, ErrorMessage = "must be L1 or L2")]
     public string Distance { get; set; } = L1Distance;
@@ -51,28 +86,143 @@ public sealed class ModelOptions : IValidatableObject
     [AllowedValues(KerasInitialization, TorchInitialization, ErrorMessage = "must be Keras or Torch")]
     public string Initialization { get; set; } = KerasInitialization;
 
+    /// <summary>
+    /// How a pair's similarity is computed, <see cref="SigmoidSimilarity"/> or <see cref="ContrastiveSimilarity"/>:
+    /// it follows the training loss (the host sets it from <c>Training:Loss</c>) and is recorded with the weights.
+    /// </summary>
+    [NotASetting]
+    [AllowedValues(SigmoidSimilarity, ContrastiveSimilarity, ErrorMessage = "must be Sigmoid or Contrastive")]
+    public string Similarity { get; set; } = SigmoidSimilarity;
+
+    /// <summary>The contrastive loss's margin (set from <c>Training:Margin</c>); unused by the sigmoid similarity.</summary>
+    [NotASetting]
+    [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "must be positive")]
+    public double Margin { get; set; } = 1.0;
+
+    [JsonIgnore]
+    public bool IsConv => Tower == ConvTower;
+
+    [JsonIgnore]
+    public bool IsContrastive => Similarity == ContrastiveSimilarity;
+
     /// <summary>The configured hidden sizes, or the tutorial's when none are configured.</summary>
     public IReadOnlyList<int> GetHiddenSizes() => HiddenSizes ?? TutorialHiddenSizes;
 
-    /// <summary>Sets <see cref="HiddenSizes"/> to the widths in use, so a written copy records them rather than null.</summary>
+    /// <summary>The conv tower's channels (empty for the MLP tower).</summary>
+    public IReadOnlyList<int> GetConvChannels() => IsConv ? ConvChannels ?? DefaultConvChannels : [];
+
+    /// <summary>Side of the square image the conv tower unflattens its input to.</summary>
+    [JsonIgnore]
+    public int ImageSide => (int)Math.Round(Math.Sqrt(InputSize));
+
+    /// <summary>Sets the array settings to the values in use, so a written copy records them rather than null.</summary>
     public ModelOptions WithEffectiveHiddenSizes()
     {
         HiddenSizes ??= [.. TutorialHiddenSizes];
+        if (IsConv)
+        {
+            ConvChannels ??= [.. DefaultConvChannels];
+        }
+
         return this;
     }
 
-    /// <summary>The model's shape in one line, as logs, checkpoints and file checks name it: <c>784-128-128-128/L1</c>.</summary>
-    public string Describe() => $"{InputSize}-{string.Join("-", GetHiddenSizes())}/{Distance}";
+    /// <summary>
+    /// The model's shape in one line, as logs, checkpoints and file checks name it: <c>784-128-128-128/L1</c>, with
+    /// <c>c32-c64-</c> before the Dense widths for the conv tower and <c>/contrastive(m=1)</c> for that similarity.
+    /// </summary>
+    public string Describe()
+    {
+        var layers = GetConvChannels().Select(c => $"c{c}").Concat(GetHiddenSizes().Select(h => h.ToString(CultureInfo.InvariantCulture)));
+        var head = IsContrastive ? string.Create(CultureInfo.InvariantCulture, $"contrastive(m={Margin})") : Distance;
+        return $"{InputSize}-{string.Join("-", layers)}/{head}";
+    }
+
+    /// <summary>Width of the tower's input to its first Dense layer (after the convolutions, for the conv tower).</summary>
+    public long DenseInputWidth()
+    {
+        if (!IsConv)
+        {
+            return InputSize;
+        }
+
+        int side = ImageSide;
+        int channels = 1;
+        foreach (int c in GetConvChannels())
+        {
+            side = (side - 2) / 2;
+            channels = c;
+        }
+
+        return (long)channels * side * side;
+    }
+
+    /// <summary>Weights and biases in the network.</summary>
+    public long ParameterCount()
+    {
+        long count = 0;
+        long previous = 1;
+        foreach (int c in GetConvChannels())
+        {
+            count += (previous * 9 * c) + c;
+            previous = c;
+        }
+
+        long width = DenseInputWidth();
+        foreach (int h in GetHiddenSizes())
+        {
+            count += (width * h) + h;
+            width = h;
+        }
+
+        return count + (IsContrastive ? 0 : width + 1);
+    }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (HiddenSizes is { } sizes && Array.Exists(sizes, size => size < 1))
+        if (HiddenSizes is { } sizes && Array.Exists(sizes, size => size is < 1 or > 8192))
+        {
+            yield return new ValidationResult("must contain only sizes between 1 and 8192", [nameof(HiddenSizes)]);
+        }
+
+        if (ConvChannels is { } channels && Array.Exists(channels, c => c is < 1 or > 512))
+        {
+            yield return new ValidationResult("must contain only channel counts between 1 and 512", [nameof(ConvChannels)]);
+        }
+
+        if (IsConv)
+        {
+            int side = ImageSide;
+            if (side * side != InputSize)
+            {
+                yield return new ValidationResult($"must be a square image's pixel count for the Conv tower ({InputSize} is not)", [nameof(InputSize)]);
+                yield break;
+            }
+
+            foreach (int _ in GetConvChannels())
+            {
+                side = (side - 2) / 2;
+            }
+
+            if (side < 1)
+            {
+                yield return new ValidationResult($"has more convolutions than a {ImageSide}×{ImageSide} image allows (each 3×3 convolution and 2×2 pooling roughly halves it)", [nameof(ConvChannels)]);
+                yield break;
+            }
+        }
+
+        if (ParameterCount() > MaxParameters)
         {
             yield return new ValidationResult(
-                "must contain only positive sizes", [nameof(HiddenSizes)]);
+                string.Create(CultureInfo.InvariantCulture, $"makes a network of {ParameterCount():N0} parameters, more than the {MaxParameters:N0} allowed (with gradients and optimiser state it would need gigabytes)"),
+                [nameof(HiddenSizes)]);
         }
     }
 
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
     public void ThrowIfInvalid() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
 }
+
+/// <summary>A property recorded with the model but not read from configuration: a configured value is reported as an unknown key.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NotASettingAttribute : Attribute;

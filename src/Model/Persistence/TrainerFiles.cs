@@ -12,11 +12,13 @@ namespace Siamese.Model;
 /// </summary>
 public static class TrainerFiles
 {
-    private const string StateFormat = "Siamese.SiameseTrainer.State/1";
+    /// <summary>Version 2 names the optimiser and holds its state tensors; version 1 (RMSprop's mean squares only) is still read.</summary>
+    private const string StateFormat = "Siamese.SiameseTrainer.State/2";
+    private const string FirstStateFormat = "Siamese.SiameseTrainer.State/1";
 
     /// <summary>
     /// Writes everything needed to continue training exactly where it stopped: the step count, the weights, the
-    /// optimiser's mean squares and libtorch's random generator state (dropout masks).
+    /// optimiser's state and libtorch's random generator state (dropout masks).
     /// </summary>
     public static void SaveState(this SiameseTrainer trainer, BinaryWriter writer)
     {
@@ -26,7 +28,13 @@ public static class TrainerFiles
         writer.Write(trainer.Options.Describe());
         writer.Write(trainer.StepCount);
         trainer.Network.save(writer);
-        trainer.MeanSquares.Save(writer);
+        writer.Write(trainer.Optimizer.Name);
+        writer.Write(trainer.Optimizer.State.Count);
+        foreach (var tensor in trainer.Optimizer.State)
+        {
+            tensor.Save(writer);
+        }
+
         using Tensor rng = get_rng_state();
         rng.Save(writer);
     }
@@ -38,7 +46,7 @@ public static class TrainerFiles
         ArgumentNullException.ThrowIfNull(reader);
         ThrowIfUnusable(trainer);
         string format = reader.ReadString();
-        if (format != StateFormat)
+        if (format is not (StateFormat or FirstStateFormat))
         {
             throw new InvalidDataException($"Not a trainer state (format '{format}', expected '{StateFormat}').");
         }
@@ -51,7 +59,19 @@ public static class TrainerFiles
 
         long steps = reader.ReadInt64();
         trainer.Network.load(reader);
-        trainer.MeanSquares.Load(reader);
+        string optimizer = format == FirstStateFormat ? TrainerSettings.RmsPropOptimizer : reader.ReadString();
+        int tensors = format == FirstStateFormat ? 1 : reader.ReadInt32();
+        var state = trainer.Optimizer.State;
+        if (optimizer != trainer.Optimizer.Name || tensors != state.Count)
+        {
+            throw new InvalidDataException($"The state is for the {optimizer} optimiser, not {trainer.Optimizer.Name}.");
+        }
+
+        foreach (var tensor in state)
+        {
+            tensor.Load(reader);
+        }
+
         using Tensor rng = TensorExtensionMethods.Load(reader);
         set_rng_state(rng);
         trainer.StepCount = steps;

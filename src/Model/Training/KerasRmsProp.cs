@@ -21,7 +21,7 @@ namespace Siamese.Model;
 /// <para>The buffers must be contiguous float32 CPU tensors whose storage is never reallocated (in-place
 /// <c>copy_</c>/<c>load</c> keep it).</para>
 /// </remarks>
-internal sealed unsafe class KerasRmsProp : IDisposable
+internal sealed unsafe class KerasRmsProp : IFlatOptimizer
 {
     private readonly Tensor parameters;
     private readonly Tensor gradients;
@@ -33,7 +33,8 @@ internal sealed unsafe class KerasRmsProp : IDisposable
     private readonly float rho;
     private readonly float oneMinusRho;
     private readonly float epsilon;
-    private readonly float negativeLearningRate;
+    private float negativeLearningRate;
+    private double learningRate;
 
     public KerasRmsProp(Tensor parameters, Tensor gradients, double learningRate, double rho, double epsilon)
     {
@@ -54,11 +55,25 @@ internal sealed unsafe class KerasRmsProp : IDisposable
         this.rho = (float)rho;
         oneMinusRho = (float)(1 - rho);
         this.epsilon = (float)epsilon;
-        negativeLearningRate = (float)-learningRate;
+        LearningRate = learningRate;
     }
 
     /// <summary>The running mean of squared gradients, aligned with the flat parameter buffer.</summary>
     public Tensor MeanSquares => meanSquares;
+
+    public string Name => TrainerSettings.RmsPropOptimizer;
+
+    public double LearningRate
+    {
+        get => learningRate;
+        set
+        {
+            learningRate = value;
+            negativeLearningRate = (float)-value;
+        }
+    }
+
+    public IReadOnlyList<Tensor> State => [meanSquares];
 
     /// <summary>Applies the update and sets the gradient to zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

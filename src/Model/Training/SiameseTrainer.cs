@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn.functional;
 
 namespace Siamese.Model;
 
@@ -23,12 +22,11 @@ public sealed unsafe class SiameseTrainer : IDisposable
     private readonly SiameseNetwork network;
     private readonly Tensor flatParameters;
     private readonly Tensor flatGradients;
-    private readonly KerasRmsProp optimizer;
+    private readonly IFlatOptimizer optimizer;
     private readonly Tensor inputs;
     private readonly Tensor targets;
     private readonly Tensor logitGradients;
     private readonly unsafe float* inputData;
-    private readonly unsafe float* targetData;
     private readonly unsafe float* logitGradientData;
     private readonly int inputSize;
     private readonly int maxBatch;
@@ -53,14 +51,15 @@ public sealed unsafe class SiameseTrainer : IDisposable
         manual_seed(settings.Seed);
         network = new SiameseNetwork(modelOptions);
         (flatParameters, flatGradients, ParameterShapes) = FlatParameters.Pack(network);
-        optimizer = new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
+        optimizer = settings.Optimizer == TrainerSettings.AdamOptimizer
+            ? new KerasAdam(flatParameters, flatGradients, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon)
+            : new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
         inputs = zeros(2L * maxBatch, inputSize).DetachFromDisposeScope();
         targets = zeros(maxBatch).DetachFromDisposeScope();
         logitGradients = zeros(maxBatch, 1).DetachFromDisposeScope();
         unsafe
         {
             inputData = KerasRmsProp.DataOf(inputs);
-            targetData = KerasRmsProp.DataOf(targets);
             logitGradientData = KerasRmsProp.DataOf(logitGradients);
         }
 
@@ -84,7 +83,19 @@ public sealed unsafe class SiameseTrainer : IDisposable
 
     internal bool IsDisposed => disposed;
 
-    internal Tensor MeanSquares => optimizer.MeanSquares;
+    /// <summary>The rate the next step uses; starts at <see cref="TrainerSettings.LearningRate"/>, a schedule changes it.</summary>
+    public double LearningRate
+    {
+        get => optimizer.LearningRate;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            optimizer.LearningRate = value;
+        }
+    }
+
+    /// <summary>The optimiser's state a checkpoint keeps, and its name.</summary>
+    internal IFlatOptimizer Optimizer => optimizer;
 
     /// <summary>One optimiser step on a batch of at most <see cref="MaxBatch"/> pairs.</summary>
     /// <returns>The batch's loss and accuracy, computed before the update (as Keras reports them).</returns>
@@ -100,11 +111,21 @@ public sealed unsafe class SiameseTrainer : IDisposable
         CheckImages(left, right, count);
         StagedViews views = StageForTraining(left, right, count);
         using var scope = NewDisposeScope();
-        Tensor logits = network.ForwardTraining(views.Images);
-        (double loss, int correct) = LossAndGradient(logits, labels);
+        Tensor scores = network.ForwardTraining(views.Images);
+        double loss;
         try
         {
-            logits.backward(views.LogitGradient);
+            if (network.IsContrastive)
+            {
+                Tensor mean = PairLosses.Contrastive(scores, StageTargets(labels), network.Margin, nn.Reduction.Mean);
+                loss = mean.item<float>();
+                mean.backward();
+            }
+            else
+            {
+                loss = PairLosses.BinaryCrossEntropyAndGradient(scores, labels, new Span<float>(logitGradientData, count));
+                scores.backward(views.LogitGradient);
+            }
         }
         catch
         {
@@ -113,6 +134,7 @@ public sealed unsafe class SiameseTrainer : IDisposable
             throw;
         }
 
+        int correct = CountCorrect(scores, labels);
         optimizer.Step();
         StepCount++;
         return new StepResult(loss, correct, count);
@@ -131,17 +153,19 @@ public sealed unsafe class SiameseTrainer : IDisposable
                 int n = Math.Min(maxBatch, count - start);
                 using var scope = NewDisposeScope();
                 ReadOnlySpan<float> chunkLabels = labels.Slice(start, n);
-                Tensor logits = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n));
-                labels.Slice(start, n).CopyTo(MemoryMarshal.Cast<byte, float>(targets.bytes));
-                lossSum += binary_cross_entropy_with_logits(logits, targets.narrow(0, 0, n), reduction: nn.Reduction.Sum).item<float>();
-                correct += CountCorrect(logits, chunkLabels);
+                Tensor scores = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n));
+                Tensor target = StageTargets(chunkLabels);
+                lossSum += (network.IsContrastive
+                    ? PairLosses.Contrastive(scores, target, network.Margin, nn.Reduction.Sum)
+                    : PairLosses.BinaryCrossEntropySum(scores, target)).item<float>();
+                correct += CountCorrect(scores, chunkLabels);
             }
         }
 
         return new StepResult(count == 0 ? 0 : lossSum / count, correct, count);
     }
 
-    /// <summary>Writes sigmoid(logit) of each pair, in evaluation mode, into <paramref name="output"/>.</summary>
+    /// <summary>Writes each pair's similarity in [0, 1] (<see cref="SiameseNetwork.Similarity"/>), in evaluation mode, into <paramref name="output"/>.</summary>
     public void Similarities(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output)
     {
         int count = output.Length;
@@ -151,7 +175,7 @@ public sealed unsafe class SiameseTrainer : IDisposable
             {
                 int n = Math.Min(maxBatch, count - start);
                 using var scope = NewDisposeScope();
-                Tensor similarity = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n)).sigmoid_();
+                Tensor similarity = network.Similarity(network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n)));
                 MemoryMarshal.Cast<byte, float>(similarity.bytes).CopyTo(output.Slice(start, n));
             }
         }
@@ -175,13 +199,14 @@ public sealed unsafe class SiameseTrainer : IDisposable
         staged.Dispose();
     }
 
-    private static int CountCorrect(Tensor logits, ReadOnlySpan<float> labels)
+    /// <summary>Pairs whose score says what their label says (<see cref="SiameseNetwork.IsSame"/>).</summary>
+    private int CountCorrect(Tensor scores, ReadOnlySpan<float> labels)
     {
-        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(logits.bytes);
+        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(scores.bytes);
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {
-            if (values[i] > 0 == labels[i] > 0.5f)
+            if (network.IsSame(values[i]) == labels[i] > 0.5f)
             {
                 correct++;
             }
@@ -221,34 +246,11 @@ public sealed unsafe class SiameseTrainer : IDisposable
         return staged;
     }
 
-    /// <summary>
-    /// Mean binary cross-entropy of the logits (shape [N, 1]) against the labels, the pairs classified correctly, and
-    /// d(loss)/d(logit) = (sigmoid(z) − y)/N written into the logit-gradient buffer, so the backward pass starts at
-    /// the logits: the same derivative libtorch's <c>binary_cross_entropy_with_logits</c> backward computes, without
-    /// its forward and backward kernels and the loss read-back (about a dozen libtorch calls per step).
-    /// </summary>
-    private unsafe (double Loss, int Correct) LossAndGradient(Tensor logits, ReadOnlySpan<float> labels)
+    /// <summary>The labels in the preallocated target tensor: a view of the first <c>labels.Length</c>.</summary>
+    private Tensor StageTargets(ReadOnlySpan<float> labels)
     {
-        ReadOnlySpan<float> z = MemoryMarshal.Cast<byte, float>(logits.bytes);
-        int count = labels.Length;
-        double lossSum = 0;
-        int correct = 0;
-        float scale = 1f / count;
-        for (int i = 0; i < count; i++)
-        {
-            double logit = z[i];
-            double y = labels[i];
-            // max(z, 0) − z·y + log(1 + exp(−|z|)): stable for any z.
-            lossSum += Math.Max(logit, 0) - (logit * y) + Math.Log(1 + Math.Exp(-Math.Abs(logit)));
-            float sigmoid = (float)(1 / (1 + Math.Exp(-logit)));
-            logitGradientData[i] = (sigmoid - labels[i]) * scale;
-            if (z[i] > 0 == labels[i] > 0.5f)
-            {
-                correct++;
-            }
-        }
-
-        return ((float)(lossSum / count), correct);
+        labels.CopyTo(MemoryMarshal.Cast<byte, float>(targets.bytes));
+        return targets.narrow(0, 0, labels.Length);
     }
 
     /// <summary>Checks the pairs, then switches to evaluation mode (no dropout, no gradients) until disposed.</summary>

@@ -10,6 +10,17 @@ namespace Siamese.Model;
 /// <remarks>Defaults are Keras's RMSprop defaults (learning rate 1e-3, rho 0.9, epsilon 1e-7).</remarks>
 public sealed record TrainerSettings
 {
+    /// <summary>RMSprop as Keras defines it (epsilon inside the square root): the tutorial's optimiser.</summary>
+    public const string RmsPropOptimizer = "RMSprop";
+
+    /// <summary>Adam as Keras defines it (epsilon outside the square root, bias-corrected rate).</summary>
+    public const string AdamOptimizer = "Adam";
+
+    /// <summary><see cref="RmsPropOptimizer"/> or <see cref="AdamOptimizer"/>.</summary>
+    [Required(ErrorMessage = "is required")]
+    [AllowedValues(RmsPropOptimizer, AdamOptimizer, ErrorMessage = "must be RMSprop or Adam")]
+    public string Optimizer { get; init; } = RmsPropOptimizer;
+
     [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "must be a positive number no larger than {2}")]
     public double LearningRate { get; init; } = 1e-3;
 
@@ -17,7 +28,15 @@ public sealed record TrainerSettings
     [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "must be in [0, 1)")]
     public double Rho { get; init; } = 0.9;
 
-    /// <summary>Added to the mean square inside the square root, as Keras does.</summary>
+    /// <summary>Adam's decay of the first moment.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "must be in [0, 1)")]
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's decay of the second moment.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true, ErrorMessage = "must be in [0, 1)")]
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>RMSprop adds it to the mean square inside the square root, Adam to the root, as Keras does.</summary>
     [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "must be positive and at most 1")]
     public double Epsilon { get; init; } = 1e-7;
 

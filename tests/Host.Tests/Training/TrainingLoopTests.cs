@@ -8,11 +8,11 @@ public sealed class TrainingLoopTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("siamese-run-").FullName;
 
-    private static TrainingLoop Run(TrainingOptions training, IBatchSource batches, int batchSize = 8, int testPairs = 200) => new(
+    private static TrainingLoop Run(TrainingOptions training, IBatchSource batches, int batchSize = 8, int testPairs = 200, ModelOptions? model = null, TrainerSettings? settings = null) => new(
         batches,
         Options.Create(new PipelineOptions { BatchSize = batchSize }),
-        Options.Create(new ModelOptions()),
-        Options.Create(new TrainerSettings { LearningRate = 1e-3 }),
+        Options.Create(model ?? new ModelOptions()),
+        Options.Create(settings ?? new TrainerSettings { LearningRate = 1e-3 }),
         Options.Create(training),
         Options.Create(new EvaluationOptions { TestPairs = testPairs }),
         Options.Create(new TelemetryOptions()),
@@ -70,6 +70,36 @@ public sealed class TrainingLoopTests : IDisposable
 
         Assert.Equal(expected.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)), actual.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)));
         Assert.Equal(expected.Evaluation, actual.Evaluation);
+    }
+
+    [Theory]
+    [InlineData(ModelOptions.ConvTower, TrainingOptions.BinaryCrossEntropy, LearningRateSchedule.OneCycle, TrainerSettings.AdamOptimizer)]
+    [InlineData(ModelOptions.MlpTower, TrainingOptions.Contrastive, LearningRateSchedule.Cosine, TrainerSettings.RmsPropOptimizer)]
+    public async Task RunAsync_ConvOrContrastiveInterruptedMidEpochThenResumed_MatchesUninterruptedRun(string tower, string loss, string schedule, string optimizer)
+    {
+        var split = SyntheticDigits.Split();
+        TrainingOptions Training(string? resume = null) => new() { Epochs = 3, StepsPerEpoch = 8, ValidationSteps = 2, Loss = loss, Schedule = schedule, ResumeFrom = resume };
+        var model = new ModelOptions { Tower = tower, ConvChannels = [4], HiddenSizes = [16, 16] }.FollowTraining(Training());
+        var settings = new TrainerSettings { LearningRate = 3e-3, Optimizer = optimizer };
+        TrainingLoop Loop(TrainingOptions training, IBatchSource batches) => Run(training, batches, testPairs: 100, model: model, settings: settings);
+        using var straight = RunDirectory.Open(Path.Combine(_root, "straight"));
+        var expected = await Loop(Training(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(straight), CancellationToken.None);
+
+        var interruptedPath = Path.Combine(_root, "interrupted");
+        using (var interrupted = RunDirectory.Open(interruptedPath))
+        using (var stop = new CancellationTokenSource())
+        {
+            var stream = SyntheticDigits.FakeStream(8, k => { if (k == 11) { stop.Cancel(); } });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Loop(Training(), stream).RunAsync(split, Outputs(interrupted), stop.Token));
+            Assert.Equal(1, Checkpoint.ReadProgress(interrupted.CheckpointPath).CompletedEpochs);
+        }
+
+        using var resumed = RunDirectory.Open(interruptedPath);
+        var actual = await Loop(Training(resume: interruptedPath), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(resumed), CancellationToken.None);
+
+        Assert.Equal(expected.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc, h.LearningRate)), actual.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc, h.LearningRate)));
+        Assert.Equal(expected.Evaluation, actual.Evaluation);
+        Assert.NotEqual(expected.History[0].LearningRate, expected.History[^1].LearningRate);
     }
 
     [Fact]
