@@ -42,7 +42,7 @@ static void AddProduct(IServiceCollection services, IConfiguration configuration
     services.AddValidatedOptions<DataOptions>(configuration, DataOptions.SectionName).Services.AddValidator<DataOptions, DataOptionsValidator>();
     services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.SectionName, dataAnnotations: false).ValidatePipelineOptions();
     services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName)
-        .PostConfigure<IOptions<TrainingOptions>>((model, training) => model.FollowTraining(training.Value));
+        .PostConfigure<IOptions<TrainingOptions>, IOptions<PipelineOptions>>((model, training, pipeline) => model.FollowTraining(training.Value, pipeline.Value));
     services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName).Services.AddValidator<TrainingOptions, TrainingOptionsValidator>();
     services.AddValidatedOptions<TrainerSettings>(configuration, TrainingOptions.SectionName);
     services.AddValidatedOptions<OutputOptions>(configuration, OutputOptions.SectionName).Services.AddValidator<OutputOptions, OutputOptionsValidator>();

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Siamese.Model;
+using Siamese.Pipeline;
 using Siamese.Host.Runs;
 using Siamese.Host.Training;
 
@@ -59,9 +60,10 @@ internal sealed class TrainingOptionsValidator : IValidateOptions<TrainingOption
 
 internal static class ModelOptionsTraining
 {
-    /// <summary>The recorded-only model settings that follow the training loss, and the array settings as in use.</summary>
-    public static ModelOptions FollowTraining(this ModelOptions model, TrainingOptions training)
+    /// <summary>The recorded-only model settings (the similarity that follows the training loss, the pixel rescale), and the array settings as in use.</summary>
+    public static ModelOptions FollowTraining(this ModelOptions model, TrainingOptions training, PipelineOptions? pipeline = null)
     {
+        model.Rescale = pipeline?.Augmentation.Rescale ?? model.Rescale;
         model.Similarity = training.Loss == TrainingOptions.Contrastive ? ModelOptions.ContrastiveSimilarity : ModelOptions.SigmoidSimilarity;
         model.Margin = training.Margin;
         return model.WithEffectiveHiddenSizes();

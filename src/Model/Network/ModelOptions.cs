@@ -99,6 +99,14 @@ public sealed class ModelOptions : IValidatableObject
     [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "must be positive")]
     public double Margin { get; set; } = 1.0;
 
+    /// <summary>
+    /// The factor raw 0–255 pixels are multiplied by before the network sees them (the host sets it from
+    /// <c>Pipeline:Augmentation:Rescale</c>): part of the model's input contract, recorded with the weights.
+    /// </summary>
+    [NotASetting]
+    [Range(1e-12, 1e6, ErrorMessage = "must be positive and at most 1000000")]
+    public double Rescale { get; set; } = 1.0 / 255;
+
     [JsonIgnore]
     public bool IsConv => Tower == ConvTower;
 
