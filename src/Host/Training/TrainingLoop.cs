@@ -36,11 +36,11 @@ internal sealed partial class TrainingLoop(
     {
         ArgumentNullException.ThrowIfNull(split);
         var resume = string.IsNullOrWhiteSpace(_training.ResumeFrom) ? null : Checkpoint.Resolve(_training.ResumeFrom);
-        var validation = await ValidationPairs.TakeAsync(split.Validation, _pipeline, _training.ValidationSteps, cancellationToken).ConfigureAwait(false);
+        var validation = await ValidationSet.CreateAsync(split.Validation, _pipeline, _training.ValidationSteps, cancellationToken).ConfigureAwait(false);
         return await TrainerThread.Run(() => Train(split, outputs, validation, resume, cancellationToken)).ConfigureAwait(false);
     }
 
-    private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationPairs validation, string? resume, CancellationToken cancellationToken)
+    private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, CancellationToken cancellationToken)
     {
         using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, Evaluator.ChunkSize));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
@@ -61,7 +61,7 @@ internal sealed partial class TrainingLoop(
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                outputs.EpochEnded(EndEpoch(trainer, progress, validation, evaluator, testPairs, epochClock, meter));
+                outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), evaluator, testPairs, epochClock, meter));
                 epochClock.Restart();
                 meter.StartEpoch();
                 outputs.SaveProgress(progress, trainer);

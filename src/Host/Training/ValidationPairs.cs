@@ -21,9 +21,9 @@ internal sealed class ValidationPairs
         _labels = labels;
     }
 
-    /// <summary>The first <paramref name="steps"/> batches of the validation stream (<c>Pipeline:Validation</c>).</summary>
-    public static async Task<ValidationPairs> TakeAsync(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, CancellationToken cancellationToken) =>
-        From(await PairStream.TakeAsync(classes, options, StreamSettings.Validation(options), steps, cancellationToken).ConfigureAwait(false));
+    /// <summary>The first <paramref name="steps"/> batches of epoch <paramref name="epoch"/>'s validation stream (<c>Pipeline:Validation</c>).</summary>
+    public static async Task<ValidationPairs> TakeAsync(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, int epoch, CancellationToken cancellationToken) =>
+        From(await PairStream.TakeAsync(classes, options, StreamSettings.Validation(options, epoch), steps, cancellationToken).ConfigureAwait(false));
 
     public static ValidationPairs From(IReadOnlyList<PairBatch> batches)
     {
@@ -58,3 +58,37 @@ internal sealed class ValidationPairs
         return (result.Loss, result.Accuracy);
     }
 }
+
+/// <summary>
+/// The validation pairs of each epoch: one fixed set taken before training starts, or with
+/// <c>Pipeline:Validation:Fresh</c> new batches every epoch (as Keras's <c>fit_generator</c> with a validation
+/// generator), epoch e's always the same so a resumed run validates as an uninterrupted one.
+/// </summary>
+internal sealed class ValidationSet
+{
+    private readonly IReadOnlyList<DigitSet> _classes;
+    private readonly PipelineOptions _options;
+    private readonly int _steps;
+    private readonly ValidationPairs? _fixed;
+
+    private ValidationSet(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, ValidationPairs? fixedPairs)
+    {
+        _classes = classes;
+        _options = options;
+        _steps = steps;
+        _fixed = fixedPairs;
+    }
+
+    /// <summary>Takes the fixed set now, unless the options ask for fresh pairs each epoch.</summary>
+    public static async Task<ValidationSet> CreateAsync(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var fixedPairs = options.Validation.Fresh ? null : await ValidationPairs.TakeAsync(classes, options, steps, 0, cancellationToken).ConfigureAwait(false);
+        return new ValidationSet(classes, options, steps, fixedPairs);
+    }
+
+    /// <summary>Epoch <paramref name="epoch"/>'s pairs (0-based); a fresh set is drawn here, blocking the calling (trainer) thread.</summary>
+    public ValidationPairs ForEpoch(int epoch, CancellationToken cancellationToken) =>
+        _fixed ?? ValidationPairs.TakeAsync(_classes, _options, _steps, epoch, cancellationToken).GetAwaiter().GetResult();
+}
+
