@@ -25,6 +25,9 @@ internal sealed class ValidationPairs
     public static async Task<ValidationPairs> TakeAsync(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, int epoch, CancellationToken cancellationToken) =>
         From(await PairStream.TakeAsync(classes, options, StreamSettings.Validation(options, epoch), steps, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The left images, one after the other.</summary>
+    internal ReadOnlySpan<float> Left => _left;
+
     public static ValidationPairs From(IReadOnlyList<PairBatch> batches)
     {
         ArgumentNullException.ThrowIfNull(batches);
