@@ -15,7 +15,7 @@ internal static partial class CompareCommand
 {
     private static readonly Argument<string> FirstArgument = new("a")
     {
-        Description = "test:<index>, digit:<0-9> or a PNG/JPEG file (any size or colour; made 28x28 grey, white on black, centred like MNIST).",
+        Description = "test:<index>, train:<index>, validation:<index>, digit:<0-9> or a PNG/JPEG file (any size or colour; made 28x28 grey, white on black, centred like MNIST).",
     };
 
     private static readonly Argument<string> SecondArgument = new("b") { Description = "The other digit, in the same forms." };
@@ -52,12 +52,12 @@ internal static partial class CompareCommand
 
         using var context = CommandContext.Create(product, overrides);
         var logger = context.Logger<DigitSource>();
-        var test = first.NeedsTestSet || second.NeedsTestSet ? (await context.LoadDatasetAsync(cancellationToken).ConfigureAwait(false)).Test : null;
+        var library = first.NeedsData || second.NeedsData ? await DigitLibrary.LoadAsync(context, cancellationToken).ConfigureAwait(false) : null;
         bool invert = parsed.GetValue(InvertOption);
         var random = new Random(parsed.GetValue(SeedOption));
         var taken = new HashSet<int>();
-        var a = first.Resolve(test, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture));
-        var b = second.Resolve(test, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture));
+        var a = first.Resolve(library, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture));
+        var b = second.Resolve(library, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture));
 
         float rescale = (float)context.Options<PipelineOptions>().Augmentation.Rescale;
         var similarity = new float[1];

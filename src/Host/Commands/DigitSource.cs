@@ -13,32 +13,59 @@ internal sealed record Digit(byte[] Pixels, int? Label, string Description)
     public string Title => Label?.ToString(CultureInfo.InvariantCulture) ?? "?";
 }
 
+/// <summary>The MNIST images a digit spec can name: the test set in file order, and the training file with the train/validation split.</summary>
+internal sealed record DigitLibrary(LabeledImages Test, LabeledImages? TrainFile, int[] TrainIndices, int[] ValidationIndices)
+{
+    /// <summary>Loads the dataset (fetching it when missing) and splits the training file as training runs do (<c>Data:ValidationFraction</c>, <c>Data:SplitSeed</c>).</summary>
+    public static async Task<DigitLibrary> LoadAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var data = await context.LoadDatasetAsync(cancellationToken).ConfigureAwait(false);
+        var options = context.Options<DataOptions>();
+        var (train, validation) = DatasetSplit.Partition(data.Train.Count, options.ValidationFraction, options.SplitSeed);
+        return new DigitLibrary(data.Test, data.Train, train, validation);
+    }
+
+    /// <summary>A library of test images only (for tests).</summary>
+    public static DigitLibrary TestOnly(LabeledImages test) => new(test, null, [], []);
+}
+
 /// <summary>
 /// A digit as the user names it: <c>test:123</c> (the 124th image of the MNIST test set, in file order),
-/// <c>digit:8</c> (a seeded random test image of that digit), or a PNG/JPEG file.
+/// <c>train:N</c> or <c>validation:N</c> (the N-th image of the training or validation split, in file order: the
+/// tutorial's first figure is <c>train:0</c>), <c>digit:8</c> (a seeded random test image of that digit), or a
+/// PNG/JPEG file.
 /// </summary>
 internal abstract record DigitSource(string Text)
 {
-    public sealed record TestImage(string Text, int Index) : DigitSource(Text);
+    public const string TestSplit = "test";
+    public const string TrainSplit = "train";
+    public const string ValidationSplit = "validation";
+
+    /// <summary>An image of a split by its index in file order.</summary>
+    public sealed record Indexed(string Text, string Split, int Index) : DigitSource(Text);
 
     public sealed record RandomOfDigit(string Text, int Value) : DigitSource(Text);
 
     public sealed record ImageFile(string Text, string Path) : DigitSource(Text);
 
-    public bool NeedsTestSet => this is not ImageFile;
+    public bool NeedsData => this is not ImageFile;
 
     /// <summary>A file-name-safe name: "test-123", "digit-8" or the picture's file name without its extension.</summary>
     public string Slug => ArgumentPaths.Slug(this is ImageFile f ? System.IO.Path.GetFileNameWithoutExtension(f.Path) : Text);
 
-    /// <exception cref="UserInputException">A <c>test:</c> or <c>digit:</c> reference whose number is not usable.</exception>
+    /// <exception cref="UserInputException">A <c>test:</c>, <c>train:</c>, <c>validation:</c> or <c>digit:</c> reference whose number is not usable.</exception>
     public static DigitSource Parse(string text)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        if (text.StartsWith("test:", StringComparison.OrdinalIgnoreCase))
+        foreach (var split in new[] { TestSplit, TrainSplit, ValidationSplit })
         {
-            return int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
-                ? new TestImage(text, index)
-                : throw new UserInputException($"'{text}': expected test:<index>, an index into the MNIST test set such as test:123.");
+            if (text.StartsWith(split + ":", StringComparison.OrdinalIgnoreCase))
+            {
+                return int.TryParse(text.AsSpan(split.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                    ? new Indexed(text, split, index)
+                    : throw new UserInputException($"'{text}': expected {split}:<index>, an index into the MNIST {split} images such as {split}:123.");
+            }
         }
 
         if (text.StartsWith("digit:", StringComparison.OrdinalIgnoreCase))
@@ -52,25 +79,36 @@ internal abstract record DigitSource(string Text)
     }
 
     /// <summary>The digit's pixels and label.</summary>
-    /// <param name="test">The MNIST test set in file order (only read for test:/digit:).</param>
+    /// <param name="library">The MNIST images (only read for test:, train:, validation: and digit:).</param>
     /// <param name="random">Draws digit: samples.</param>
     /// <param name="taken">Test images already used, so that two digit: samples of one digit differ.</param>
-    public Digit Resolve(LabeledImages? test, bool invert, Random random, ISet<int> taken, Action<string>? warn = null)
+    public Digit Resolve(DigitLibrary? library, bool invert, Random random, ISet<int> taken, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentNullException.ThrowIfNull(taken);
         switch (this)
         {
-            case TestImage t:
-                if (t.Index >= test!.Count)
+            case Indexed { Split: TestSplit } t:
+                var test = library!.Test;
+                if (t.Index >= test.Count)
                 {
                     throw new UserInputException($"'{Text}': the test set has {test.Count} images (test:0 to test:{test.Count - 1}).");
                 }
 
                 taken.Add(t.Index);
                 return new Digit(test.Image(t.Index).ToArray(), test.Labels[t.Index], Text);
+            case Indexed split:
+                var indices = split.Split == TrainSplit ? library!.TrainIndices : library!.ValidationIndices;
+                if (split.Index >= indices.Length)
+                {
+                    throw new UserInputException($"'{Text}': the {split.Split} split has {indices.Length} images ({split.Split}:0 to {split.Split}:{indices.Length - 1}).");
+                }
+
+                int fileIndex = indices[split.Index];
+                return new Digit(library.TrainFile!.Image(fileIndex).ToArray(), library.TrainFile.Labels[fileIndex], $"{Text} (training file image {fileIndex})");
             case RandomOfDigit d:
-                var candidates = Enumerable.Range(0, test!.Count).Where(i => test.Labels[i] == d.Value && !taken.Contains(i)).ToArray();
+                var images = library!.Test;
+                var candidates = Enumerable.Range(0, images.Count).Where(i => images.Labels[i] == d.Value && !taken.Contains(i)).ToArray();
                 if (candidates.Length == 0)
                 {
                     throw new UserInputException($"'{Text}': the test set has no (further) image of digit {d.Value}.");
@@ -78,7 +116,7 @@ internal abstract record DigitSource(string Text)
 
                 int chosen = candidates[random.Next(candidates.Length)];
                 taken.Add(chosen);
-                return new Digit(test.Image(chosen).ToArray(), d.Value, $"{Text} (test:{chosen})");
+                return new Digit(images.Image(chosen).ToArray(), d.Value, $"{Text} (test:{chosen})");
             case ImageFile f:
                 var file = DigitImageFile.Load(f.Path, invert);
                 if (file.LooksDarkOnLight)

@@ -14,7 +14,7 @@ internal static partial class ShowCommand
 
     private static readonly Argument<string> DigitArgument = new("digit")
     {
-        Description = "test:<index> (MNIST test set, file order), digit:<0-9> (a seeded sample) or a PNG/JPEG file.",
+        Description = "test:<index> (MNIST test set, file order), train:<index> or validation:<index> (the training split, file order; train:0 is the tutorial's first figure), digit:<0-9> (a seeded test sample) or a PNG/JPEG file.",
     };
 
     private static readonly Option<string?> OutputOption = CommonOptions.Output("A .png file, or a folder for show-<digit>.png (default: runs/pictures).");
@@ -33,8 +33,8 @@ internal static partial class ShowCommand
         var png = ArgumentPaths.OutputPng(parsed.GetValue(OutputOption), DefaultFolder, $"show-{source.Slug}.png");
         using var context = CommandContext.Create(product, overrides);
         var logger = context.Logger<DigitSource>();
-        var test = source.NeedsTestSet ? (await context.LoadDatasetAsync(cancellationToken).ConfigureAwait(false)).Test : null;
-        var digit = source.Resolve(test, parsed.GetValue(InvertOption), new Random(parsed.GetValue(SeedOption)), new HashSet<int>(), picture => DigitLog.LooksInverted(logger, picture));
+        var library = source.NeedsData ? await DigitLibrary.LoadAsync(context, cancellationToken).ConfigureAwait(false) : null;
+        var digit = source.Resolve(library, parsed.GetValue(InvertOption), new Random(parsed.GetValue(SeedOption)), new HashSet<int>(), picture => DigitLog.LooksInverted(logger, picture));
         DigitPictures.SaveSingle(digit.Pixels, DigitImage.Side, digit.Title, png);
         LogShown(logger, digit.Description, digit.Title, png);
         return ExitCode.Success;

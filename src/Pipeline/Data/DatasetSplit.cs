@@ -9,19 +9,27 @@ public sealed record DatasetSplit(IReadOnlyList<DigitSet> Train, IReadOnlyList<D
     /// </summary>
     public static DatasetSplit Create(MnistDataset data, double validationFraction, int seed)
     {
+        ArgumentNullException.ThrowIfNull(data);
+        var (train, validation) = Partition(data.Train.Count, validationFraction, seed);
+        return new DatasetSplit(GroupByClass(data.Train, train), GroupByClass(data.Train, validation), GroupByClass(data.Test, null));
+    }
+
+    /// <summary>
+    /// Which of <paramref name="count"/> training images go to train and which to validation (<c>round(n × fraction)</c>
+    /// of them, by a seeded shuffle), each list in file order.
+    /// </summary>
+    public static (int[] Train, int[] Validation) Partition(int count, double validationFraction, int seed)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validationFraction, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(validationFraction, 1);
-
-        int n = data.Train.Count;
-        var order = Enumerable.Range(0, n).ToArray();
+        var order = Enumerable.Range(0, count).ToArray();
         new Random(seed).Shuffle(order);
-        int validationCount = (int)Math.Round(n * validationFraction, MidpointRounding.AwayFromZero);
+        int validationCount = (int)Math.Round(count * validationFraction, MidpointRounding.AwayFromZero);
         var validation = order.AsSpan(0, validationCount).ToArray();
         var train = order.AsSpan(validationCount).ToArray();
         Array.Sort(validation);
         Array.Sort(train);
-
-        return new DatasetSplit(GroupByClass(data.Train, train), GroupByClass(data.Train, validation), GroupByClass(data.Test, null));
+        return (train, validation);
     }
 
     /// <summary>The images at <paramref name="indices"/> (all when null), one <see cref="DigitSet"/> per label present.</summary>

@@ -16,7 +16,9 @@ public sealed class DigitSourceTests : IDisposable
     }
 
     [Theory]
-    [InlineData("test:12", typeof(DigitSource.TestImage))]
+    [InlineData("test:12", typeof(DigitSource.Indexed))]
+    [InlineData("train:0", typeof(DigitSource.Indexed))]
+    [InlineData("validation:7", typeof(DigitSource.Indexed))]
     [InlineData("digit:8", typeof(DigitSource.RandomOfDigit))]
     [InlineData("my-eight.png", typeof(DigitSource.ImageFile))]
     public void Parse_EachForm_GivesItsKind(string text, Type kind) =>
@@ -26,6 +28,8 @@ public sealed class DigitSourceTests : IDisposable
     [InlineData("test:abc")]
     [InlineData("test:-1")]
     [InlineData("digit:12")]
+    [InlineData("train:x")]
+    [InlineData("validation:-3")]
     public void Parse_BadNumber_RefusesNamingTheArgument(string text)
     {
         var e = Assert.Throws<UserInputException>(() => DigitSource.Parse(text));
@@ -36,7 +40,7 @@ public sealed class DigitSourceTests : IDisposable
     [Fact]
     public void Resolve_TestIndexAndDigitSamples_GiveLabelsAndDistinctImages()
     {
-        var test = TestSet();
+        var test = DigitLibrary.TestOnly(TestSet());
         var taken = new HashSet<int>();
         var random = new Random(1);
 
@@ -45,10 +49,27 @@ public sealed class DigitSourceTests : IDisposable
         var second = DigitSource.Parse("digit:8").Resolve(test, false, random, taken);
 
         Assert.Equal(1, indexed.Label);
-        Assert.Equal(test.Image(4).ToArray(), indexed.Pixels);
+        Assert.Equal(test.Test.Image(4).ToArray(), indexed.Pixels);
         Assert.Equal((8, 8), (first.Label!.Value, second.Label!.Value));
         Assert.NotEqual(first.Description, second.Description);
         Assert.Throws<UserInputException>(() => DigitSource.Parse("test:30").Resolve(test, false, random, taken));
+    }
+
+    [Fact]
+    public void Resolve_TrainAndValidationIndices_AreTheSplitsImagesInFileOrder()
+    {
+        var file = TestSet();
+        var library = new DigitLibrary(file, file, TrainIndices: [0, 2, 5], ValidationIndices: [1, 3]);
+        var random = new Random(1);
+
+        var train = DigitSource.Parse("train:2").Resolve(library, false, random, new HashSet<int>());
+        var validation = DigitSource.Parse("validation:1").Resolve(library, false, random, new HashSet<int>());
+
+        Assert.Equal(file.Image(5).ToArray(), train.Pixels);
+        Assert.Equal(file.Labels[5], train.Label);
+        Assert.Equal(file.Image(3).ToArray(), validation.Pixels);
+        var e = Assert.Throws<UserInputException>(() => DigitSource.Parse("validation:2").Resolve(library, false, random, new HashSet<int>()));
+        Assert.Contains("validation:0 to validation:1", e.Message);
     }
 
     [Fact]
