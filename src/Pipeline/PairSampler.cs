@@ -3,18 +3,21 @@ namespace Siamese.Pipeline;
 /// <summary>
 /// Decides which classes each pair of a batch is drawn from, like the tutorial's <c>join_generator</c>: the first
 /// ceil(B/2) pairs take both images from one class drawn uniformly, the rest from two distinct classes drawn uniformly
-/// (the ordered pair is uniform over all k(k − 1) choices).
+/// (the ordered pair is uniform over all k(k − 1) choices; with <c>sortDifferent</c> the smaller class goes left, as
+/// the tutorial's <c>sort(sample(…, 2))</c> puts it).
 /// </summary>
 internal sealed class PairSampler
 {
     private readonly Random _random;
+    private readonly bool _sortDifferent;
 
-    public PairSampler(Random random, int classCount, int batchSize)
+    public PairSampler(Random random, int classCount, int batchSize, bool sortDifferent = false)
     {
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 2);
         _random = random;
+        _sortDifferent = sortDifferent;
         ClassCount = classCount;
         BatchSize = batchSize;
     }
@@ -37,8 +40,8 @@ internal sealed class PairSampler
         {
             int a = _random.Next(ClassCount);
             int b = _random.Next(ClassCount - 1);
-            left[i] = a;
-            right[i] = b >= a ? b + 1 : b;
+            b = b >= a ? b + 1 : b;
+            (left[i], right[i]) = _sortDifferent && b < a ? (b, a) : (a, b);
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class PairStream : IBatchStream
 
         int height = classes[0].Height;
         int width = classes[0].Width;
-        var sampler = new PairSampler(new Random(SeedDerivation.Derive(stream.Seed, SeedDerivation.PairingStream)), classes.Count, options.BatchSize);
+        var sampler = new PairSampler(new Random(SeedDerivation.Derive(stream.Seed, SeedDerivation.PairingStream)), classes.Count, options.BatchSize, options.SortDifferentPairs);
         var demand = new long[classes.Count];
         sampler.Skip(skipBatches, demand);
 

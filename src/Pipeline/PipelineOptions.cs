@@ -36,6 +36,12 @@ public sealed class PipelineOptions
     [Range(1, 1024, ErrorMessage = "must be between 1 and 1024")]
     public int Workers { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
 
+    /// <summary>
+    /// Puts the smaller digit of each different-digit pair on the left, as the tutorial's <c>sort(sample(…, 2))</c>
+    /// does; off, either digit is as likely on either side. The draws are the same either way.
+    /// </summary>
+    public bool SortDifferentPairs { get; set; }
+
     /// <summary>Seed of the training stream; each producer and the pairing stage derive their own generator from it.</summary>
     public int Seed { get; set; } = 42;
 

@@ -59,6 +59,28 @@ public sealed class PairSamplerTests
     }
 
     [Fact]
+    public void Next_SortDifferent_SmallerDigitLeftAndOtherwiseTheSameDraws()
+    {
+        var sorted = new PairSampler(new Random(9), Classes, 8, sortDifferent: true);
+        var plain = new PairSampler(new Random(9), Classes, 8);
+        var (ls, rs, lp, rp) = (new int[8], new int[8], new int[8], new int[8]);
+        bool swapped = false;
+
+        for (int batch = 0; batch < 200; batch++)
+        {
+            sorted.Next(ls, rs);
+            plain.Next(lp, rp);
+            for (int i = 0; i < 8; i++)
+            {
+                Assert.Equal((Math.Min(lp[i], rp[i]), Math.Max(lp[i], rp[i])), (ls[i], rs[i]));
+                swapped |= lp[i] > rp[i];
+            }
+        }
+
+        Assert.True(swapped, "the plain sampler also puts the larger digit left");
+    }
+
+    [Fact]
     public void Next_SameSeed_SameSequence()
     {
         var a = new PairSampler(new Random(5), Classes, 7);
