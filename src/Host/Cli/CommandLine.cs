@@ -15,15 +15,16 @@ internal static class CommandLine
     public static async Task<int> RunAsync(string[] args, IReadOnlyList<Verb> verbs, ProductHost product)
     {
         ArgumentNullException.ThrowIfNull(verbs);
+        using var interruption = Interruption.Listen();
         var root = new RootCommand("Siamese MNIST trainer: learns whether two handwritten digits are the same digit. With no command it trains.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        root.SetAction((result, token) => Guarded(result, verbs[0], product, token));
+        root.SetAction((result, _) => Guarded(result, verbs[0], product, interruption.Token));
         foreach (var verb in verbs)
         {
             verb.Command.TreatUnmatchedTokensAsErrors = false;
-            verb.Command.SetAction((result, token) => Guarded(result, verb, product, token));
+            verb.Command.SetAction((result, _) => Guarded(result, verb, product, interruption.Token));
             root.Subcommands.Add(verb.Command);
         }
 
@@ -48,7 +49,14 @@ internal static class CommandLine
         try
         {
             var overrides = Overrides(result, product);
-            return await verb.Run(result, overrides, cancellationToken).ConfigureAwait(false);
+            int code = await verb.Run(result, overrides, cancellationToken).ConfigureAwait(false);
+
+            // A verb that finished while a signal arrived has done its work; one that was interrupted says 130.
+            return code;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCode.Report(logger, new OperationCanceledException(cancellationToken));
         }
         catch (Exception e)
         {

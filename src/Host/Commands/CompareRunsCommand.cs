@@ -40,9 +40,9 @@ internal static partial class CompareRunsCommand
         {
             ConfigsArgument, OutputOption,
         },
-        (parsed, overrides, token) => RunAsync(product, parsed, overrides));
+        (parsed, overrides, token) => RunAsync(product, parsed, overrides, token));
 
-    private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides)
+    private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides, CancellationToken cancellationToken)
     {
         // A variadic argument also collects the configuration overrides (--Training:Epochs=5) that follow it.
         var tokens = parsed.GetValue(ConfigsArgument) ?? [];
@@ -69,7 +69,7 @@ internal static partial class CompareRunsCommand
         {
             foreach (var variant in variants)
             {
-                int exitCode = await TrainAsync(product, variant, runs, variants.Length, overrides, output).ConfigureAwait(false);
+                int exitCode = await TrainAsync(product, variant, runs, variants.Length, overrides, output, cancellationToken).ConfigureAwait(false);
                 if (exitCode != ExitCode.Success)
                 {
                     return exitCode;
@@ -86,13 +86,16 @@ internal static partial class CompareRunsCommand
     }
 
     /// <summary>Trains one variant in its own host, as the train verb does; the last one also draws the figure.</summary>
-    private static async Task<int> TrainAsync(ProductHost product, Variant variant, List<NamedHistory> runs, int count, string[] overrides, string output)
+    private static async Task<int> TrainAsync(ProductHost product, Variant variant, List<NamedHistory> runs, int count, string[] overrides, string output, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(output, variant.Name);
+
+        // The previous host (a validation pass or the last variant) took the bootstrap logger with it.
+        BootstrapLogger.Renew();
         using var loggers = new SerilogLoggerFactory();
         var logger = loggers.CreateLogger(typeof(CompareRunsCommand).FullName!);
         LogVariant(logger, variant.Name, runs.Count + 1, count, folder);
-        int exitCode = await TrainCommand.RunAsync(product, overrides, builder => Layer(builder, variant, overrides, folder)).ConfigureAwait(false);
+        int exitCode = await TrainCommand.RunAsync(product, overrides, cancellationToken, builder => Layer(builder, variant, overrides, folder)).ConfigureAwait(false);
         BootstrapLogger.Renew();
         if (exitCode != ExitCode.Success)
         {

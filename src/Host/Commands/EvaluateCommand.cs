@@ -86,17 +86,17 @@ internal static partial class EvaluateCommand
             ways,
             trials,
             parsed.GetValue(SeedOption) ?? evaluation.Seed);
-        Run(context.Logger<EvaluationSuite>(), model, split, settings, context.Options<TrainerSettings>(), output);
+        Run(context.Logger<EvaluationSuite>(), model, split, settings, context.Options<TrainerSettings>(), output, cancellationToken);
         return ExitCode.Success;
     }
 
-    private static void Run(ILogger logger, ModelFile model, DatasetSplit split, EvaluationSettings settings, TrainerSettings trainerSettings, string output)
+    private static void Run(ILogger logger, ModelFile model, DatasetSplit split, EvaluationSettings settings, TrainerSettings trainerSettings, string output, CancellationToken cancellationToken)
     {
         LogModel(logger, model.Describe());
         EvaluationOutcome outcome;
         using (var trainer = model.Load(trainerSettings, Evaluator.ChunkSize))
         {
-            outcome = new EvaluationSuite(trainer, settings).Run(split, model.Describe());
+            outcome = new EvaluationSuite(trainer, settings, cancellationToken).Run(split, model.Describe());
         }
 
         var report = outcome.Report;

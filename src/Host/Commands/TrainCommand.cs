@@ -11,10 +11,11 @@ namespace Siamese.Host.Commands;
 internal static class TrainCommand
 {
     public static Verb Create(ProductHost product) =>
-        new(new Command("train", "Train with the configured recipe (the default when no command is given)."), (parsed, overrides, token) => RunAsync(product, overrides));
+        new(new Command("train", "Train with the configured recipe (the default when no command is given)."), (parsed, overrides, token) => RunAsync(product, overrides, token));
 
+    /// <param name="cancellationToken">An interruption: the host stops, the worker checkpoints and the result is 130.</param>
     /// <param name="configure">Settings layered over the configuration before the host is built (a compare-runs variant).</param>
-    public static async Task<int> RunAsync(ProductHost product, string[] overrides, Action<HostApplicationBuilder>? configure = null)
+    public static async Task<int> RunAsync(ProductHost product, string[] overrides, CancellationToken cancellationToken, Action<HostApplicationBuilder>? configure = null)
     {
         using var context = CommandContext.Create(product, overrides, builder =>
         {
@@ -23,7 +24,8 @@ internal static class TrainCommand
         });
         // Resolved before running: RunAsync disposes the host when it stops.
         var outcome = context.Services.GetRequiredService<RunOutcome>();
-        await context.Host.RunAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await context.Host.RunAsync(cancellationToken).ConfigureAwait(false);
         return outcome.ExitCode;
     }
 }

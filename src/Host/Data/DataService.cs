@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Siamese.Model;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Data;
@@ -24,14 +25,25 @@ internal sealed partial class DataService
         if (!string.IsNullOrWhiteSpace(_options.File))
         {
             var path = Path.GetFullPath(_options.File);
-            return MnistLoader.TryLoad(path)
+            return await Load(path, cancellationToken).ConfigureAwait(false)
                 ?? throw new DataUnavailableException(path, [$"Data:File '{path}' is neither an .npz file nor a folder holding MNIST"]);
         }
 
         var directory = Path.GetFullPath(_options.Directory);
         await _fetcher.EnsureAsync(directory, cancellationToken).ConfigureAwait(false);
-        return MnistLoader.TryLoad(directory)
+        return await Load(directory, cancellationToken).ConfigureAwait(false)
             ?? throw new DataUnavailableException(directory, ["the folder is incomplete after fetching"]);
+    }
+
+    /// <summary>
+    /// Reads the files off the calling thread and stops waiting when interrupted: a read cannot be cancelled, and a
+    /// slow device must not hold the process (the reader bounds what it reads by the sizes the headers promise).
+    /// </summary>
+    private static Task<MnistDataset?> Load(string path, CancellationToken cancellationToken)
+    {
+        FailPoint.Reach("load", cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(() => MnistLoader.TryLoad(path), cancellationToken).WaitAsync(cancellationToken);
     }
 
     /// <summary>Loads the dataset, splits it per digit and logs the sizes.</summary>
@@ -39,6 +51,7 @@ internal sealed partial class DataService
     {
         var data = await LoadDatasetAsync(cancellationToken).ConfigureAwait(false);
         LogLoaded(data.Source, data.Train.Count, data.Test.Count, data.Train.Rows, data.Train.Columns);
+        cancellationToken.ThrowIfCancellationRequested();
         var split = DatasetSplit.Create(data, _options.ValidationFraction, _options.SplitSeed);
         LogSplit("train", Total(split.Train), Counts(split.Train));
         LogSplit("validation", Total(split.Validation), Counts(split.Validation));

@@ -21,17 +21,22 @@ internal sealed class EvaluationSuite
     private readonly SiameseTrainer _trainer;
     private readonly EvaluationSettings _settings;
 
-    public EvaluationSuite(SiameseTrainer trainer, EvaluationSettings settings)
+    private readonly CancellationToken _cancellationToken;
+
+    /// <param name="cancellationToken">Checked before every chunk of pairs scored.</param>
+    public EvaluationSuite(SiameseTrainer trainer, EvaluationSettings settings, CancellationToken cancellationToken = default)
     {
         _trainer = trainer;
         _settings = settings;
+        _cancellationToken = cancellationToken;
     }
 
     public EvaluationOutcome Run(DatasetSplit split, string modelDescription)
     {
         ArgumentNullException.ThrowIfNull(split);
         var options = _settings.Evaluation;
-        var evaluator = new Evaluator(_trainer, options, _settings.Rescale);
+        FailPoint.Reach("evaluate", _cancellationToken);
+        var evaluator = new Evaluator(_trainer, options, _settings.Rescale, _cancellationToken);
 
         var test = evaluator.TestPairs(split.Test);
         var scores = evaluator.Score(test);
@@ -68,6 +73,7 @@ internal sealed class EvaluationSuite
         float[] left = [], right = [];
         return (lefts, rights, output) =>
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             if (left.Length < lefts.Length * size)
             {
                 left = new float[lefts.Length * size];

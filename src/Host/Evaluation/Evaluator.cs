@@ -12,12 +12,15 @@ internal sealed class Evaluator
     private readonly SiameseTrainer _trainer;
     private readonly EvaluationOptions _options;
     private readonly float _rescale;
+    private readonly CancellationToken _cancellationToken;
 
-    public Evaluator(SiameseTrainer trainer, EvaluationOptions options, double rescale)
+    /// <param name="cancellationToken">Checked before every chunk, so an interruption stops a long evaluation within one chunk.</param>
+    public Evaluator(SiameseTrainer trainer, EvaluationOptions options, double rescale, CancellationToken cancellationToken = default)
     {
         _trainer = trainer;
         _options = options;
         _rescale = (float)rescale;
+        _cancellationToken = cancellationToken;
     }
 
     public PairSet TestPairs(IReadOnlyList<DigitSet> test) => PairSet.CreateBalanced(test, _options.TestPairs, _options.Seed, _rescale);
@@ -32,6 +35,7 @@ internal sealed class Evaluator
         var labels = new float[ChunkSize];
         for (int start = 0; start < pairs.Count; start += ChunkSize)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             int n = Math.Min(ChunkSize, pairs.Count - start);
             pairs.Fill(start, n, left, right, labels);
             _trainer.Similarities(left.AsSpan(0, n * size), right.AsSpan(0, n * size), scores.AsSpan(start, n));

@@ -44,7 +44,7 @@ internal sealed partial class TrainingLoop(
     {
         using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, Evaluator.ChunkSize));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
-        var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale);
+        var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale, cancellationToken);
         var testPairs = evaluator.TestPairs(split.Test);
         var schedule = new LearningRateSchedule(_training.Schedule, trainerSettings.Value.LearningRate, (long)_training.Epochs * _training.StepsPerEpoch, _training.WarmupFraction);
         var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
@@ -56,10 +56,12 @@ internal sealed partial class TrainingLoop(
             {
                 while (progress.StepInEpoch < _training.StepsPerEpoch)
                 {
+                    FailPoint.Reach("step", cancellationToken);
                     trainer.LearningRate = schedule.At(progress.BatchesConsumed);
                     progress.Add(Step(trainer, stream, meter, cancellationToken));
                 }
 
+                FailPoint.Reach("validation", cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
                 outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), evaluator, testPairs, epochClock, meter));
                 epochClock.Restart();
@@ -81,8 +83,11 @@ internal sealed partial class TrainingLoop(
             meter.LogSummary();
         }
 
+        FailPoint.Reach("export", cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         outputs.DrawHistory(progress.History);
         outputs.SaveModel(trainer);
+        FailPoint.Reach("evaluation", cancellationToken);
         var result = evaluator.Evaluate(testPairs);
         outputs.SaveEvaluation(result);
         LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
