@@ -19,7 +19,8 @@ namespace Siamese.Model;
 /// by a lock held by each model (each call runs on the calling thread, in its own dispose scope, under
 /// <c>no_grad</c>, with the network in evaluation mode since loading), so concurrent callers wait for one another;
 /// libtorch's intra-op threads still parallelise inside a call, so batch pairs into one call for throughput, or load
-/// one model per thread.</para>
+/// one model per thread. <see cref="Dispose"/> may race with calls on other threads: a call it overtakes throws
+/// <see cref="ObjectDisposedException"/>, and a call already running finishes first.</para>
 /// <para>Loading leaves libtorch's process-wide thread count alone unless <c>torchThreads</c> is given.</para>
 /// </remarks>
 public sealed class SiameseModel : IDisposable

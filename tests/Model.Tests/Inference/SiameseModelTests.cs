@@ -163,6 +163,47 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Dispose_WhileOtherThreadsScore_EachCallFinishesOrReportsDisposed()
+    {
+        const int Threads = 3;
+        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity), steps: 1);
+        var pairs = SyntheticPairs.Create(600, InputSize, seed: 47);
+        var model = SiameseModel.Load(run.Folder);
+        float[] expected = model.Similarities(pairs.Left, pairs.Right);
+        var outcomes = new Exception?[Threads];
+        var finished = new bool[Threads];
+        using var start = new Barrier(Threads + 1);
+
+        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                for (int round = 0; round < 20; round++)
+                {
+                    Assert.Equal(expected, model.Similarities(pairs.Left, pairs.Right));
+                }
+
+                finished[t] = true;
+            }
+            catch (Exception e)
+            {
+                outcomes[t] = e;
+            }
+        })).ToList();
+        threads.ForEach(thread => thread.Start());
+        start.SignalAndWait();
+        Thread.Sleep(20); // lets calls start; in whatever order the model serves them, each outcome below is correct
+        model.Dispose();
+        threads.ForEach(thread => thread.Join());
+
+        for (int t = 0; t < Threads; t++)
+        {
+            Assert.True(finished[t] || outcomes[t] is ObjectDisposedException, $"thread {t}: {outcomes[t]}");
+        }
+    }
+
+    [Fact]
     public void Similarities_ImagesThatDoNotFit_ThrowArgumentExceptionAndDisposedModelThrows()
     {
         using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity), steps: 1);
