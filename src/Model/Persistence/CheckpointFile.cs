@@ -65,15 +65,20 @@ public static class CheckpointFile
 
     /// <summary>Reads only the header (no tensors), normalised to version 2.</summary>
     /// <exception cref="CheckpointException">The file is missing, not a checkpoint, truncated or corrupt.</exception>
-    public static JsonObject ReadHeader(string path) => Read(path, trainer: null);
+    public static JsonObject ReadHeader(string path) => Read(path, restore: null);
 
     /// <summary>Reads the header and restores <paramref name="trainer"/>'s state from the rest of the file.</summary>
     /// <exception cref="CheckpointException">As <see cref="ReadHeader"/>, or the state does not fit the trainer's model.</exception>
     public static JsonObject Restore(string path, SiameseTrainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
-        return Read(path, trainer);
+        return Read(path, reader => trainer.LoadState(reader));
     }
+
+    /// <summary>Restores only the weights of a checkpoint's state into <paramref name="network"/> (a model that only scores).</summary>
+    /// <exception cref="CheckpointException">As <see cref="Restore"/>.</exception>
+    internal static void RestoreWeights(string path, SiameseNetwork network, ModelOptions options) =>
+        Read(path, reader => TrainerFiles.LoadStateWeights(network, options, reader));
 
     /// <summary>The model options recorded in the header.</summary>
     public static ModelOptions ReadModelOptions(string path) => ModelOf(path, ReadHeader(path));
@@ -95,7 +100,7 @@ public static class CheckpointFile
         }
     }
 
-    private static JsonObject Read(string path, SiameseTrainer? trainer)
+    private static JsonObject Read(string path, Action<BinaryReader>? restore)
     {
         FileStream stream;
         try
@@ -111,11 +116,11 @@ public static class CheckpointFile
         using (var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true))
         {
             var header = ReadHeader(path, stream, reader);
-            if (trainer is not null)
+            if (restore is not null)
             {
                 try
                 {
-                    trainer.LoadState(reader);
+                    restore(reader);
                 }
                 catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException)
                 {

@@ -80,12 +80,53 @@ public sealed class ModelFile
         var trainer = new SiameseTrainer(Options, settings, maxBatch);
         try
         {
-            Restore(trainer);
+            Restore(() =>
+            {
+                if (IsCheckpoint)
+                {
+                    CheckpointFile.Restore(Path, trainer);
+                }
+                else
+                {
+                    trainer.LoadWeights(Path);
+                }
+            });
             return trainer;
         }
         catch
         {
             trainer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The network alone with these weights, for a model that only scores: no optimiser, and no change to libtorch's
+    /// thread count or generator state (building the network draws its initial weights from the generator, which the
+    /// loaded weights then replace).
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is truncated or does not fit the model's shape.</exception>
+    internal SiameseNetwork LoadNetwork()
+    {
+        var network = new SiameseNetwork(Options);
+        try
+        {
+            Restore(() =>
+            {
+                if (IsCheckpoint)
+                {
+                    CheckpointFile.RestoreWeights(Path, network, Options);
+                }
+                else
+                {
+                    network.load(Path);
+                }
+            });
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
             throw;
         }
     }
@@ -107,18 +148,11 @@ public sealed class ModelFile
         }
     }
 
-    private void Restore(SiameseTrainer trainer)
+    private void Restore(Action restore)
     {
         try
         {
-            if (IsCheckpoint)
-            {
-                CheckpointFile.Restore(Path, trainer);
-            }
-            else
-            {
-                trainer.LoadWeights(Path);
-            }
+            restore();
         }
         catch (Exception e) when (e is not (CheckpointException or OutOfMemoryException))
         {

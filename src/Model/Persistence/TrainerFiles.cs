@@ -45,20 +45,7 @@ public static class TrainerFiles
     {
         ArgumentNullException.ThrowIfNull(reader);
         ThrowIfUnusable(trainer);
-        string format = reader.ReadString();
-        if (format is not (StateFormat or FirstStateFormat))
-        {
-            throw new InvalidDataException($"Not a trainer state (format '{format}', expected '{StateFormat}').");
-        }
-
-        string shape = reader.ReadString();
-        if (shape != trainer.Options.Describe())
-        {
-            throw new InvalidDataException($"The state is for model {shape}, not {trainer.Options.Describe()}.");
-        }
-
-        long steps = reader.ReadInt64();
-        trainer.Network.load(reader);
+        (string format, long steps) = LoadStateWeights(trainer.Network, trainer.Options, reader);
         string optimizer = format == FirstStateFormat ? TrainerSettings.RmsPropOptimizer : reader.ReadString();
         int tensors = format == FirstStateFormat ? 1 : reader.ReadInt32();
         var state = trainer.Optimizer.State;
@@ -75,6 +62,32 @@ public static class TrainerFiles
         using Tensor rng = TensorExtensionMethods.Load(reader);
         set_rng_state(rng);
         trainer.StepCount = steps;
+    }
+
+    /// <summary>
+    /// Reads the start of what <see cref="SaveState"/> wrote, up to and including the weights, into
+    /// <paramref name="network"/>, and leaves the optimiser's and the generator's state unread: all a model that only
+    /// scores needs, without touching libtorch's global generator.
+    /// </summary>
+    /// <returns>The state's format and step count.</returns>
+    /// <exception cref="InvalidDataException">The data is not a trainer state for this model shape.</exception>
+    internal static (string Format, long Steps) LoadStateWeights(SiameseNetwork network, ModelOptions options, BinaryReader reader)
+    {
+        string format = reader.ReadString();
+        if (format is not (StateFormat or FirstStateFormat))
+        {
+            throw new InvalidDataException($"Not a trainer state (format '{format}', expected '{StateFormat}').");
+        }
+
+        string shape = reader.ReadString();
+        if (shape != options.Describe())
+        {
+            throw new InvalidDataException($"The state is for model {shape}, not {options.Describe()}.");
+        }
+
+        long steps = reader.ReadInt64();
+        network.load(reader);
+        return (format, steps);
     }
 
     /// <summary>Saves the weights in TorchSharp's format.</summary>
