@@ -11,6 +11,21 @@ public sealed class PipelineOptions
     [Range(2, int.MaxValue, ErrorMessage = "must be at least 2")]
     public int BatchSize { get; set; } = 20;
 
+    /// <summary>Largest batch: its images take 2 × B × 784 floats in every pooled batch and in the trainer.</summary>
+    public const int MaxBatchSize = 4096;
+
+    /// <summary>
+    /// Most pairs the pooled batches may hold together ((<see cref="BatchCapacity"/> + <see cref="ProducerCapacity"/> + 1)
+    /// × <see cref="BatchSize"/>): about 400 MiB of 28×28 images.
+    /// </summary>
+    public const int MaxPooledPairs = 65_536;
+
+    /// <summary>Most batches planned ahead, and most blocks a digit's channel may hold.</summary>
+    public const int MaxProducerCapacity = 64;
+
+    /// <summary>Most finished batches waiting for the trainer.</summary>
+    public const int MaxBatchCapacity = 256;
+
     /// <summary>
     /// Batches the pairing stage plans ahead, whose images the producers augment meanwhile, and the filled blocks
     /// each digit's channel may hold.

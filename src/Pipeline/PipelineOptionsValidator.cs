@@ -16,6 +16,15 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         const string root = PipelineOptions.SectionName;
 
         OptionsAnnotations.Validate(options, root, failures);
+        AtMost(failures, $"{root}:{nameof(PipelineOptions.BatchSize)}", options.BatchSize, PipelineOptions.MaxBatchSize);
+        AtMost(failures, $"{root}:{nameof(PipelineOptions.ProducerCapacity)}", options.ProducerCapacity, PipelineOptions.MaxProducerCapacity);
+        AtMost(failures, $"{root}:{nameof(PipelineOptions.BatchCapacity)}", options.BatchCapacity, PipelineOptions.MaxBatchCapacity);
+        long pooled = ((long)options.BatchCapacity + options.ProducerCapacity + 1) * options.BatchSize;
+        if (pooled > PipelineOptions.MaxPooledPairs)
+        {
+            failures.Add($"{root}:BatchCapacity, {root}:ProducerCapacity and {root}:BatchSize together hold ({options.BatchCapacity} + {options.ProducerCapacity} + 1) × {options.BatchSize} = {pooled} pairs in memory, more than {PipelineOptions.MaxPooledPairs}; lower one of them");
+        }
+
         if (options.Augmentation is { } augmentation)
         {
             string prefix = $"{root}:{nameof(PipelineOptions.Augmentation)}";
@@ -37,6 +46,15 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The upper bounds, each chosen from what the setting costs in memory (see <see cref="PipelineOptions"/>).</summary>
+    private static void AtMost(List<string> failures, string key, int value, int limit)
+    {
+        if (value > limit)
+        {
+            failures.Add($"{key} must be at most {limit} (got '{value}')");
+        }
     }
 
     internal static void ThrowIfInvalid(PipelineOptions options)

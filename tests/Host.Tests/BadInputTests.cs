@@ -141,14 +141,29 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Run_UnknownKeyInAProductSection_WarnsWithTheClosestKey()
+    public void Run_UnknownKeyInASettingsFile_WarnsWithTheClosestKey()
     {
-        using var host = new HostProcess();
+        using var host = new HostProcess(settings => settings["Training"] = new System.Text.Json.Nodes.JsonObject { ["Epoch"] = 3 });
 
-        var result = host.Run(Timeout, "fetch-data", "--Training:Epoch=3");
+        var result = host.Run(Timeout, "fetch-data");
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("Training:Epoch is not a setting and is ignored; did you mean Training:Epochs?", result.Output);
+    }
+
+    [Theory]
+    [InlineData("--Training:Epoch=3", "Training:Epoch is not a setting; did you mean Training:Epochs?")]
+    [InlineData("--Training:Epochs:0=5", "Training:Epochs:0 is not a setting: Training:Epochs takes one value")]
+    [InlineData("--epochs 3", "Unknown option '--epochs' for 'fetch-data'; did you mean --Training:Epochs=<value>?")]
+    [InlineData("--bogus /tmp/somewhere", "Unknown option '--bogus' for 'fetch-data'")]
+    public void Run_UnknownKeyOrFlagTyped_ExitsTwoWithTheClosestKey(string typed, string message)
+    {
+        using var host = new HostProcess();
+
+        var result = host.Run(Timeout, ["fetch-data", .. typed.Split(' ')]);
+
+        Refused(result, message);
+        Assert.DoesNotContain("Split test", result.Output);
     }
 
     [Fact]

@@ -21,6 +21,7 @@ internal static class CommandLine
             TreatUnmatchedTokensAsErrors = false,
         };
         root.SetAction((result, _) => Guarded(result, verbs[0], product, interruption.Token));
+        root.Description += $" The default verb is '{verbs[0].Command.Name}'.";
         foreach (var verb in verbs)
         {
             verb.Command.TreatUnmatchedTokensAsErrors = false;
@@ -33,7 +34,7 @@ internal static class CommandLine
         {
             foreach (var error in parsed.Errors)
             {
-                Log.Fatal("{Problem}. Run with --help for the commands and their options", error.Message);
+                Log.Fatal("{Problem}. Run with --help for the commands and their options", error.Message.TrimEnd('.'));
             }
 
             return ExitCode.BadInput;
@@ -96,10 +97,10 @@ internal static class CommandLine
 
     private static string UnknownOption(string token, string name, ParseResult result, ProductHost product)
     {
-        var command = result.CommandResult.Command;
+        var command = result.CommandResult.Command is RootCommand ? result.RootCommandResult.Command.Subcommands[0] : result.CommandResult.Command;
         var candidates = command.Options.Select(o => o.Name).Concat(product.KnownKeys().Select(k => "--" + k + "=<value>"));
         var suggestion = Suggestions.Closest(name, candidates, candidate => candidate.TrimStart('-').Split('=')[0].Split(':')[^1]);
         var hint = suggestion is null ? string.Empty : $"; did you mean {suggestion}?";
-        return $"Unknown option '{token}' for '{command.Name}'{hint} Configuration overrides look like --Training:Epochs=5; run with --help for the options";
+        return $"Unknown option '{token}' for '{command.Name}'{hint}. Configuration overrides look like --Training:Epochs=5; run with --help for the options";
     }
 }

@@ -28,9 +28,13 @@ internal static partial class ExitCode
         _ => Failure,
     };
 
-    /// <summary>Something the user gave (an option, a file, an argument) is unusable, and the message says which and why.</summary>
+    /// <summary>
+    /// Something the user gave (an option, a file, an argument, an output folder) is unusable, and the message says which
+    /// and why; a file that cannot be read or written (a read-only or full disk) counts, its message names the file.
+    /// </summary>
     public static bool IsBadInput(Exception exception) => exception is OptionsValidationException or ConfigurationFileException
-        or UserInputException or DataFormatException or DataUnavailableException or RunDirectoryException or CheckpointException;
+        or UserInputException or DataFormatException or DataUnavailableException or RunDirectoryException or CheckpointException
+        or IOException or UnauthorizedAccessException;
 
     /// <summary>Logs <paramref name="exception"/> as its exit code calls for (one line for bad input, the stack for a fault) and returns the code.</summary>
     public static int Report(ILogger logger, Exception exception)
@@ -54,6 +58,9 @@ internal static partial class ExitCode
             case NonFiniteLossException stopped:
                 LogStopped(logger, stopped.Message);
                 break;
+            case IOException or UnauthorizedAccessException:
+                LogFileProblem(logger, exception.Message);
+                break;
             case var _ when IsBadInput(exception):
                 LogBadInput(logger, exception.Message);
                 break;
@@ -70,6 +77,9 @@ internal static partial class ExitCode
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Problem}")]
     private static partial void LogBadInput(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "File error: {Problem}")]
+    private static partial void LogFileProblem(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted")]
     private static partial void LogInterrupted(ILogger logger);

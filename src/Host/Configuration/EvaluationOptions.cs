@@ -8,8 +8,11 @@ internal sealed class EvaluationOptions
 {
     public const string SectionName = "Evaluation";
 
+    /// <summary>Most pairs in a pair set: each costs 17 bytes of indices and label, and its scoring time.</summary>
+    public const int MaxPairs = 1_000_000;
+
     /// <summary>Balanced pairs drawn from the MNIST test set (half same digit, half different).</summary>
-    [Range(2, 10_000_000, ErrorMessage = "must be between {1} and {2}")]
+    [Range(2, MaxPairs, ErrorMessage = "must be between {1} and {2}")]
     public int TestPairs { get; set; } = 10_000;
 
     public int Seed { get; set; } = 2024;

@@ -23,6 +23,7 @@ internal static class OptionsRegistration
         where TOptions : class
     {
         var builder = services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        builder.PostConfigure(options => ConfigurationArrays.Replace(options, configuration, section));
         if (dataAnnotations)
         {
             services.AddSingleton<IValidateOptions<TOptions>>(new AnnotatedOptionsValidator<TOptions>(section));
@@ -38,9 +39,10 @@ internal static class OptionsRegistration
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
 
     /// <summary>Resolves every registered options value; throws <see cref="OptionsValidationException"/> with all failures.</summary>
-    public static void ValidateAll(IServiceProvider services)
+    /// <param name="failures">Problems already found (unknown keys typed by the user), reported with the rest.</param>
+    public static void ValidateAll(IServiceProvider services, IEnumerable<string>? failures = null)
     {
-        var failures = new List<string>();
+        var all = new List<string>(failures ?? []);
         foreach (var registered in services.GetServices<Registered>())
         {
             try
@@ -49,18 +51,18 @@ internal static class OptionsRegistration
             }
             catch (OptionsValidationException e)
             {
-                failures.AddRange(e.Failures);
+                all.AddRange(e.Failures);
             }
             catch (InvalidOperationException e)
             {
                 // The binder could not convert a value (e.g. text where a number belongs); its message names the key.
-                failures.Add(e.Message);
+                all.Add(e.Message);
             }
         }
 
-        if (failures.Count > 0)
+        if (all.Count > 0)
         {
-            throw new OptionsValidationException(string.Empty, typeof(object), failures);
+            throw new OptionsValidationException(string.Empty, typeof(object), all);
         }
     }
 
@@ -93,9 +95,9 @@ internal static class OptionsRegistration
     /// Keys under a product section that no option reads (a typo such as <c>Training:Epoch</c> would otherwise be
     /// ignored silently), each with the closest known key when one is near.
     /// </summary>
-    public static IReadOnlyList<string> UnknownKeys(IServiceProvider services, IConfiguration configuration)
+    public static IReadOnlyList<UnknownKey> UnknownKeys(IServiceProvider services, IConfiguration configuration)
     {
-        var unknown = new List<string>();
+        var unknown = new List<UnknownKey>();
         foreach (var section in services.GetServices<Registered>().GroupBy(r => r.Section, StringComparer.OrdinalIgnoreCase))
         {
             // A section may bind to more than one options type (Training: the loop's and the optimiser's settings).
@@ -105,7 +107,7 @@ internal static class OptionsRegistration
         return unknown;
     }
 
-    private static void Walk(IConfigurationSection section, Type[] types, List<string> unknown)
+    private static void Walk(IConfigurationSection section, Type[] types, List<UnknownKey> unknown)
     {
         var properties = types.SelectMany(t => t.GetProperties()).Where(IsSetting)
             .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
@@ -116,14 +118,22 @@ internal static class OptionsRegistration
             {
                 var suggestion = Suggestions.Closest(child.Key, properties.Keys);
                 var hint = suggestion is null ? string.Empty : $"; did you mean {section.Path}:{suggestion}?";
-                unknown.Add($"{child.Path} is not a setting and is ignored{hint}");
+                unknown.Add(new UnknownKey(child.Path, $"{child.Path} is not a setting", hint));
                 continue;
             }
 
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            if (propertyType.IsClass && propertyType != typeof(string) && !propertyType.IsArray && child.GetChildren().Any())
+            bool nested = propertyType.IsClass && propertyType != typeof(string) && !propertyType.IsArray;
+            if (nested && child.GetChildren().Any())
             {
                 Walk(child, [propertyType], unknown);
+            }
+            else if (!nested && !propertyType.IsArray)
+            {
+                foreach (var extra in child.GetChildren())
+                {
+                    unknown.Add(new UnknownKey(extra.Path, $"{extra.Path} is not a setting", $": {child.Path} takes one value (--{child.Path}=<value>)"));
+                }
             }
         }
     }
@@ -131,4 +141,14 @@ internal static class OptionsRegistration
     /// <summary>A property configuration may set: writable, and not recorded-only (<see cref="Siamese.Model.NotASettingAttribute"/>).</summary>
     private static bool IsSetting(System.Reflection.PropertyInfo property) =>
         property.CanWrite && !Attribute.IsDefined(property, typeof(Siamese.Model.NotASettingAttribute));
+}
+
+/// <summary>A configured key no option reads: what is wrong and, when something is near, what was probably meant.</summary>
+internal sealed record UnknownKey(string Path, string Problem, string Hint)
+{
+    /// <summary>As a refusal: "Training:Epoch is not a setting; did you mean Training:Epochs?".</summary>
+    public string Refusal => Problem + Hint;
+
+    /// <summary>As a warning: "Training:Epoch is not a setting and is ignored; did you mean Training:Epochs?".</summary>
+    public string Warning => $"{Problem} and is ignored{Hint}";
 }

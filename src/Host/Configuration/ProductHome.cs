@@ -17,7 +17,10 @@ internal static class ProductHome
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
-            return Path.GetFullPath(fromEnvironment);
+            var home = Path.GetFullPath(fromEnvironment);
+            return Directory.Exists(home)
+                ? home
+                : throw new ConfigurationFileException($"{EnvironmentVariable}={fromEnvironment}: {home} is not a folder (it should hold appsettings.json; data, runs and logs go under it).");
         }
 
         var built = typeof(ProductHome).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -33,10 +33,37 @@ internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> add
             throw new ConfigurationFileException($"{e.Message} {e.GetBaseException().Message}", e);
         }
 
-        builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services));
+        builder.Services.AddSerilog((services, logger) => ConfigureSerilog(logger, builder.Configuration, services));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         addProduct(builder.Services, builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// Serilog from its section, with built-in defaults where the section says nothing: without sinks the console (so a
+    /// product home without appsettings.json still shows what happens, errors included), without a level Information.
+    /// </summary>
+    private static void ConfigureSerilog(LoggerConfiguration logger, IConfiguration configuration, IServiceProvider services)
+    {
+        var section = configuration.GetSection("Serilog");
+        if (!section.GetSection("MinimumLevel").Exists())
+        {
+            logger.MinimumLevel.Information().MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning).MinimumLevel.Override("System", Serilog.Events.LogEventLevel.Warning);
+        }
+
+        if (!section.GetSection("WriteTo").Exists())
+        {
+            logger.WriteTo.Console(outputTemplate: Cli.BootstrapLogger.ConsoleTemplate);
+        }
+
+        try
+        {
+            logger.ReadFrom.Configuration(configuration).ReadFrom.Services(services);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or InvalidCastException or System.Reflection.TargetInvocationException)
+        {
+            throw new ConfigurationFileException($"The Serilog section cannot be used: {e.GetBaseException().Message}", e);
+        }
     }
 
     /// <summary>Every configuration key the product's options read (for suggestions when an option is mistyped).</summary>
@@ -55,11 +82,15 @@ internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> add
         var host = builder.Build();
         try
         {
-            OptionsRegistration.ValidateAll(host.Services);
+            // A key typed on the command line or set in the environment that no option reads is refused; one in a
+            // settings file is a warning (the file may be shared with other tools).
+            var unknown = OptionsRegistration.UnknownKeys(host.Services, builder.Configuration);
+            var typed = unknown.Where(key => ConfigurationArrays.IsTyped(builder.Configuration, key.Path)).Select(key => key.Refusal).ToList();
+            OptionsRegistration.ValidateAll(host.Services, typed);
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Siamese.Configuration");
-            foreach (var warning in OptionsRegistration.UnknownKeys(host.Services, builder.Configuration))
+            foreach (var key in unknown.Where(key => !ConfigurationArrays.IsTyped(builder.Configuration, key.Path)))
             {
-                logger.LogWarning("Configuration: {Warning}", warning);
+                logger.LogWarning("Configuration: {Warning}", key.Warning);
             }
 
             return host;
@@ -73,4 +104,4 @@ internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> add
 }
 
 /// <summary>A configuration file cannot be read; the message names it and says why.</summary>
-internal sealed class ConfigurationFileException(string message, Exception inner) : Exception(message, inner);
+internal sealed class ConfigurationFileException(string message, Exception? inner = null) : Exception(message, inner);

@@ -4,8 +4,8 @@ namespace Siamese.Host.Configuration;
 internal static class Suggestions
 {
     /// <summary>
-    /// The candidate whose name (<paramref name="nameOf"/>) starts with <paramref name="typed"/>, else the one within three
-    /// edits of it (case-insensitive), else null.
+    /// The candidate whose name (<paramref name="nameOf"/>) starts with <paramref name="typed"/>, else the nearest one within
+    /// a third of its length in edits (at least one, at most three; case-insensitive), else null.
     /// </summary>
     public static string? Closest(string typed, IEnumerable<string> candidates, Func<string, string>? nameOf = null)
     {
@@ -18,7 +18,8 @@ internal static class Suggestions
             return prefixed.Candidate;
         }
 
-        var near = named.Select(c => (c.Candidate, Distance: Distance(c.Name, typed))).Where(c => c.Distance <= 3).ToArray();
+        int allowed = Math.Clamp(typed.Length / 3, 1, 3);
+        var near = named.Select(c => (c.Candidate, Distance: Distance(c.Name, typed))).Where(c => c.Distance <= allowed).ToArray();
         return near.Length == 0 ? null : near.MinBy(c => c.Distance).Candidate;
     }
 

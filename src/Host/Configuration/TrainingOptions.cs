@@ -50,12 +50,27 @@ internal sealed class TrainingOptions
     public const string Contrastive = "Contrastive";
 }
 
-internal sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
+internal sealed class TrainingOptionsValidator(IOptions<PipelineOptions> pipeline) : IValidateOptions<TrainingOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TrainingOptions options) =>
-        options.ResumeFrom is { Length: > 0 } resume && !File.Exists(Checkpoint.Resolve(resume))
-            ? ValidateOptionsResult.Fail($"Training:ResumeFrom '{resume}' is neither a checkpoint file nor a run folder holding {RunFiles.Checkpoint}.")
-            : ValidateOptionsResult.Success;
+    /// <summary>Most validation pairs, all held in memory as floats (2 × 784 each): about 300 MiB.</summary>
+    public const int MaxValidationPairs = 50_000;
+
+    public ValidateOptionsResult Validate(string? name, TrainingOptions options)
+    {
+        var failures = new List<string>();
+        if (options.ResumeFrom is { Length: > 0 } resume && !File.Exists(Checkpoint.Resolve(resume)))
+        {
+            failures.Add($"Training:ResumeFrom '{resume}' is neither a checkpoint file nor a run folder holding {RunFiles.Checkpoint}.");
+        }
+
+        long pairs = (long)options.ValidationSteps * pipeline.Value.BatchSize;
+        if (pairs > MaxValidationPairs)
+        {
+            failures.Add($"Training:ValidationSteps × Pipeline:BatchSize = {options.ValidationSteps} × {pipeline.Value.BatchSize} = {pairs} validation pairs, more than the {MaxValidationPairs} held in memory; lower Training:ValidationSteps");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 internal static class ModelOptionsTraining

@@ -11,6 +11,12 @@ internal sealed class RunDirectory : IDisposable
 {
     private const string WriteTest = ".write-test";
 
+    /// <summary>
+    /// The HResults .NET gives when another process holds the lock: on Linux the flock() errno EWOULDBLOCK (11, measured
+    /// here), on Windows ERROR_SHARING_VIOLATION. Anything else (a read-only file system, EROFS 30) is not a lock.
+    /// </summary>
+    private static readonly int[] LockHeld = [11, unchecked((int)0x80070020)];
+
     private readonly FileStream _lock;
 
     private RunDirectory(string path, FileStream runLock)
@@ -46,9 +52,13 @@ internal sealed class RunDirectory : IDisposable
         {
             throw new RunDirectoryException(full, $"is not writable ({e.Message})", e);
         }
-        catch (IOException e)
+        catch (IOException e) when (LockHeld.Contains(e.HResult))
         {
             throw new RunDirectoryException(full, "is in use by another running instance (its run.lock is held); choose another Output:Directory", e);
+        }
+        catch (IOException e)
+        {
+            throw new RunDirectoryException(full, $"is not writable ({e.Message})", e);
         }
 
         var run = new RunDirectory(full, runLock);
