@@ -13,6 +13,9 @@ internal sealed class OutputOptions
     /// <summary>Also write TensorBoard event files (<c>tensorboard/</c> in the run folder): loss and accuracy per epoch.</summary>
     public bool TensorBoard { get; set; } = true;
 
+    /// <summary>Replace a run already in <see cref="Directory"/> (its files are deleted first); without it such a folder is refused.</summary>
+    public bool Overwrite { get; set; }
+
     public string ResolveRunDirectory(DateTimeOffset now) =>
         string.IsNullOrWhiteSpace(Directory) ? Path.Combine("runs", now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)) : Directory;
 }

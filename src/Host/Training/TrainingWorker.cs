@@ -39,9 +39,18 @@ internal sealed partial class TrainingWorker(
         {
             using var run = RunDirectory.Open(RunFolder());
             LogRunFolder(run.Path);
+            var resume = string.IsNullOrWhiteSpace(training.Value.ResumeFrom) ? null : Checkpoint.Resolve(training.Value.ResumeFrom);
+            RunPreconditions.CheckFolder(run, resume, output.Value.Overwrite);
             var effective = configuration.Snapshot();
+            if (resume is not null)
+            {
+                RunPreconditions.CheckResume(resume, effective);
+            }
+
             run.WriteJson(RunFiles.Configuration, effective);
+            FailPoint.Reach("start", stoppingToken);
             var split = await data.LoadAsync(stoppingToken).ConfigureAwait(false);
+            RunPreconditions.CheckData(split, model.Value, training.Value.ValidationSteps);
             await loop.RunAsync(split, new RunOutputs(run, model.Value, effective, output.Value.TensorBoard), stoppingToken).ConfigureAwait(false);
             LogDone(run.Path);
             outcome.ExitCode = ExitCode.Success;

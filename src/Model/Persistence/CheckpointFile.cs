@@ -122,7 +122,7 @@ public static class CheckpointFile
                 {
                     restore(reader);
                 }
-                catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException)
+                catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidOperationException or FormatException or InvalidDataException)
                 {
                     throw new CheckpointException(path, $"model state is truncated or does not match the configured model ({e.Message})", e);
                 }

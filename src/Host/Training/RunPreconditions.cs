@@ -1,0 +1,134 @@
+using System.Globalization;
+using Siamese.Host.Cli;
+using Siamese.Host.Configuration;
+using Siamese.Host.Runs;
+using Siamese.Model;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host.Training;
+
+/// <summary>What must hold before a run trains, each refused in one line that says which setting to change.</summary>
+internal static class RunPreconditions
+{
+    /// <summary>Settings a resumed run may change: where data and outputs go, how long it runs, how it is watched and evaluated, and the pipeline's plumbing (none changes a batch).</summary>
+    private static readonly string[] MayChangeOnResume =
+    [
+        "Training:Epochs", "Training:ResumeFrom", "Training:TorchThreads", "Output:", "Telemetry:", "Evaluation:",
+        "Data:Directory", "Data:File", "Data:Sources", "Data:EffectiveSources", "Data:KerasUrl", "Data:DownloadTimeoutSeconds",
+        "Data:NpmPackage", "Data:NpmTimeoutSeconds", "Pipeline:Workers", "Pipeline:ProducerCapacity", "Pipeline:BlockSize", "Pipeline:BatchCapacity",
+    ];
+
+    /// <summary>The split can feed a run: two digits or more in training and test, validation images when validation runs, images the model's size.</summary>
+    /// <exception cref="UserInputException">It cannot; the message names the setting.</exception>
+    public static void CheckData(DatasetSplit split, ModelOptions model, int validationSteps)
+    {
+        if (split.Train.Count < 2)
+        {
+            throw new UserInputException($"The training images hold {Describe(split.Train)}; a Siamese network needs at least two digits to tell apart.");
+        }
+
+        if (validationSteps > 0 && split.Validation.Sum(c => c.Count) == 0)
+        {
+            throw new UserInputException($"Data:ValidationFraction leaves no validation images; raise it, or set Training:ValidationSteps=0 to train without validation.");
+        }
+
+        if (validationSteps > 0 && split.Validation.Count < 2)
+        {
+            throw new UserInputException($"Data:ValidationFraction leaves validation images of {Describe(split.Validation)}; validation pairs need at least two digits: raise it, or set Training:ValidationSteps=0.");
+        }
+
+        if (split.Test.Count < 2 || split.Test.Any(c => c.Count < 2))
+        {
+            throw new UserInputException($"The test images hold {Describe(split.Test)}; the evaluation needs at least two digits with two images each.");
+        }
+
+        var first = split.Train[0];
+        if (first.ImageSize != model.InputSize)
+        {
+            throw new UserInputException($"The images are {first.Height}×{first.Width} ({first.ImageSize} pixels) but Model:InputSize is {model.InputSize}; set --Model:InputSize={first.ImageSize}.");
+        }
+    }
+
+    /// <summary>A run folder holding a run is not overwritten: resumed from its own checkpoint, replaced with Output:Overwrite, or refused.</summary>
+    /// <exception cref="RunDirectoryException">It holds a run and neither applies.</exception>
+    public static void CheckFolder(RunDirectory run, string? resume, bool overwrite)
+    {
+        var existing = new[] { RunFiles.Checkpoint, RunFiles.History, RunFiles.Weights }.Where(name => File.Exists(run.File(name))).ToArray();
+        if (existing.Length == 0 || (resume is not null && Path.GetFullPath(resume) == run.CheckpointPath))
+        {
+            return;
+        }
+
+        if (!overwrite)
+        {
+            throw new RunDirectoryException(run.Path, $"already holds a run ({string.Join(", ", existing)}); continue it with --Training:ResumeFrom={run.Path}, choose another Output:Directory, or replace it with --Output:Overwrite=true");
+        }
+
+        foreach (var name in typeof(RunFiles).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Where(n => n != RunFiles.Lock))
+        {
+            var path = run.File(name);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    /// <summary>A resumed run trains with the settings its checkpoint was trained with, except those that change no batch or step.</summary>
+    /// <exception cref="CheckpointException">Other settings differ; every one is named with both values.</exception>
+    public static void CheckResume(string checkpoint, System.Text.Json.Nodes.JsonObject current)
+    {
+        var saved = Checkpoint.ReadHeader(checkpoint).Configuration;
+        if (saved is null)
+        {
+            return;   // A first-version checkpoint: its model shape is still checked when the state is loaded.
+        }
+
+        var before = Flatten(saved);
+        var now = Flatten(current);
+        var differing = before.Keys.Union(now.Keys)
+            .Where(key => !MayChangeOnResume.Any(allowed => key.StartsWith(allowed, StringComparison.Ordinal)))
+            .Where(key => before.GetValueOrDefault(key) != now.GetValueOrDefault(key))
+            .Order(StringComparer.Ordinal)
+            .Select(key => $"{key} {before.GetValueOrDefault(key) ?? "(unset)"} → {now.GetValueOrDefault(key) ?? "(unset)"}")
+            .ToArray();
+        if (differing.Length > 0)
+        {
+            throw new CheckpointException(checkpoint, $"was trained with other settings; resuming needs the same ({string.Join("; ", differing)}). Its settings are in the config.json beside it; to train differently, start a new run.");
+        }
+    }
+
+    private static Dictionary<string, string?> Flatten(System.Text.Json.Nodes.JsonObject root)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        void Walk(System.Text.Json.Nodes.JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonObject obj:
+                    foreach (var (key, child) in obj)
+                    {
+                        Walk(child, path.Length == 0 ? key : $"{path}:{key}");
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray array:
+                    values[path] = string.Join(", ", array.Select(item => item?.ToJsonString()));
+                    break;
+                default:
+                    values[path] = node?.ToJsonString();
+                    break;
+            }
+        }
+
+        Walk(root, string.Empty);
+        return values;
+    }
+
+    private static string Describe(IReadOnlyList<DigitSet> classes) =>
+        classes.Count == 0 ? "no images" : string.Join(", ", classes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Count} of digit {c.Digit}")));
+}
