@@ -38,42 +38,46 @@ public static class NpyReader
     {
         ArgumentNullException.ThrowIfNull(names);
         using var file = RegularFile.OpenRead(path);
-        ZipArchive zip;
+        using var zip = FromArchive(path, () => new ZipArchive(file, ZipArchiveMode.Read));
+        var result = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var entry = FromArchive(path, () => zip.GetEntry(name + ".npy") ?? zip.GetEntry(name));
+            if (entry is null)
+            {
+                var present = string.Join(", ", zip.Entries.Take(MaxEntriesListed).Select(e => e.FullName))
+                    + (zip.Entries.Count > MaxEntriesListed ? $" and {zip.Entries.Count - MaxEntriesListed} more" : string.Empty);
+                throw new DataFormatException(path, $"array '{name}' is missing (archive holds: {present})");
+            }
+
+            var entryName = $"{path}[{entry.FullName}]";
+            try
+            {
+                using var stream = entry.Open();
+                result[name] = Read(stream, entry.Length, entryName, checkShape is null ? null : shape => checkShape(name, shape));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
+            {
+                throw new DataFormatException(entryName, $"corrupt zip entry ({e.Message})", e);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs a read of the archive's structure (.NET reads the central directory lazily, on the first entry lookup),
+    /// turning the zip reader's complaints into a <see cref="DataFormatException"/>.
+    /// </summary>
+    private static T FromArchive<T>(string path, Func<T> read)
+    {
         try
         {
-            zip = new ZipArchive(file, ZipArchiveMode.Read);
+            return read();
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
             throw new DataFormatException(path, $"not a valid .npz (zip) archive ({e.Message})", e);
-        }
-
-        using (zip)
-        {
-            var result = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (var name in names)
-            {
-                var entry = zip.GetEntry(name + ".npy") ?? zip.GetEntry(name);
-                if (entry is null)
-                {
-                    var present = string.Join(", ", zip.Entries.Take(MaxEntriesListed).Select(e => e.FullName))
-                        + (zip.Entries.Count > MaxEntriesListed ? $" and {zip.Entries.Count - MaxEntriesListed} more" : string.Empty);
-                    throw new DataFormatException(path, $"array '{name}' is missing (archive holds: {present})");
-                }
-
-                var entryName = $"{path}[{entry.FullName}]";
-                try
-                {
-                    using var stream = entry.Open();
-                    result[name] = Read(stream, entry.Length, entryName, checkShape is null ? null : shape => checkShape(name, shape));
-                }
-                catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
-                {
-                    throw new DataFormatException(entryName, $"corrupt zip entry ({e.Message})", e);
-                }
-            }
-
-            return result;
         }
     }
 
