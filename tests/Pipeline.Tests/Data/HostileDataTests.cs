@@ -33,6 +33,9 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
 
     private static readonly string[] ExtremeDescrs = ["'<f4'", "'|u2'", "'|u1", "'|b1'", "''"];
 
+    /// <summary>Dimensions a crafted header declares: empty, tiny, and the values whose products wrap (2^30 · 2^30 · 16 = 2^64).</summary>
+    private static readonly int[] CraftedDims = [0, 1, 2, 4, 12, 16, 1 << 16, 1 << 30, int.MaxValue];
+
     private readonly MnistFixtures _fx = new();
 
     [Fact]
@@ -44,9 +47,13 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
         for (int i = 0; i < Mutants; i++)
         {
             bool mutateImages = mutator.Random.Next(2) == 0;
-            var (bytes, what) = mutateImages
-                ? mutator.Mutate(images, 16, [0, 4, 8, 12], bigEndian: true)
-                : mutator.Mutate(labels, 8, [0, 4], bigEndian: true);
+            var (bytes, what) = (mutator.Random.Next(4), mutateImages) switch
+            {
+                (0, true) => CraftedIdx(mutator.Random, IdxReader.ImagesMagic, 3),
+                (0, false) => CraftedIdx(mutator.Random, IdxReader.LabelsMagic, 1),
+                (_, true) => mutator.Mutate(images, 16, [0, 4, 8, 12], bigEndian: true),
+                _ => mutator.Mutate(labels, 8, [0, 4], bigEndian: true),
+            };
             File.WriteAllBytes(_fx.PathOf("images"), mutateImages ? bytes : images);
             File.WriteAllBytes(_fx.PathOf("labels"), mutateImages ? labels : bytes);
 
@@ -108,8 +115,14 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
         {
             byte[] bytes;
             string what;
-            switch (mutator.Random.Next(6))
+            switch (mutator.Random.Next(7))
             {
+                case 6:
+                    var crafted = arrays.Keys.ElementAt(mutator.Random.Next(arrays.Count));
+                    var (craftedNpy, shape) = CraftedNpy(mutator.Random, crafted.StartsWith('x') ? 3 : 1);
+                    bytes = MnistFixtures.Npz(new Dictionary<string, byte[]>(arrays) { [crafted] = craftedNpy });
+                    what = $"{crafted}: crafted {shape}";
+                    break;
                 case 0 or 1:
                     var name = arrays.Keys.ElementAt(mutator.Random.Next(arrays.Count));
                     var (npy, change) = MutateNpy(mutator, arrays[name]);
@@ -137,6 +150,38 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
 
     private static (byte[] Images, byte[] Labels) ValidIdxPair() =>
         (MnistFixtures.Idx(IdxReader.ImagesMagic, 12, 4, 4), MnistFixtures.IdxLabels([.. Enumerable.Range(0, 12).Select(i => (byte)(i % 10))]));
+
+    /// <summary>
+    /// A crafted IDX file: extreme dimensions and exactly as many data bytes as a naive reader computes from them
+    /// (their product in unchecked 64-bit arithmetic, which wraps), when that is small enough to write.
+    /// </summary>
+    private static (byte[] Bytes, string What) CraftedIdx(Random random, int magic, int rank)
+    {
+        var dims = Enumerable.Range(0, rank).Select(_ => CraftedDims[random.Next(CraftedDims.Length)]).ToArray();
+        long naive = NaiveProduct(dims);
+        int data = naive is >= 0 and <= 1 << 20 ? (int)naive : 192;
+        return ([.. MnistFixtures.IdxHeader(magic, dims), .. new byte[data]], $"crafted {string.Join('x', dims)} with {data} data bytes");
+    }
+
+    /// <summary>As <see cref="CraftedIdx"/>, for a .npy array.</summary>
+    private static (byte[] Bytes, string Shape) CraftedNpy(Random random, int rank)
+    {
+        var shape = Enumerable.Range(0, rank).Select(_ => CraftedDims[random.Next(CraftedDims.Length)]).ToArray();
+        long naive = NaiveProduct(shape);
+        int data = naive is >= 0 and <= 1 << 20 ? (int)naive : 192;
+        return (MnistFixtures.Npy("|u1", false, shape, new byte[data]), $"({string.Join(", ", shape)}) with {data} data bytes");
+    }
+
+    private static long NaiveProduct(int[] dims)
+    {
+        long product = 1;
+        foreach (int d in dims)
+        {
+            product = unchecked(product * d);
+        }
+
+        return product;
+    }
 
     /// <summary>A .npy mutant: its header length, version, shape or dtype set to an extreme, or a generic mutation.</summary>
     private static (byte[] Bytes, string What) MutateNpy(FileMutator mutator, byte[] npy)
