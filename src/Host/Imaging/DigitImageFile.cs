@@ -9,18 +9,21 @@ namespace Siamese.Host.Imaging;
 /// <param name="LooksDarkOnLight">The picture's border is light: probably a dark digit on paper, which wants <c>--invert</c>.</param>
 internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
 {
-    /// <summary>Decodes <paramref name="path"/> (any size, grey or colour, with or without alpha) and converts it.</summary>
+    /// <summary>
+    /// Pictures wider or taller than this are refused from their header, before decoding: 4096×4096 decodes to 64 MiB
+    /// (and about three times that while it is converted), and a digit needs far fewer pixels.
+    /// </summary>
+    public const int MaxSide = 4096;
+
+    /// <summary>Picture files longer than this (64 MiB) are refused before they are read.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>Decodes <paramref name="path"/> (grey or colour, with or without alpha, at most <see cref="MaxSide"/> on a side) and converts it.</summary>
     /// <param name="invert">The picture is a dark digit on a light background.</param>
-    /// <exception cref="UserInputException">The file is missing, is not an image, or shows no digit.</exception>
+    /// <exception cref="UserInputException">The file is missing or not a regular file, too large, not an image, or shows no digit.</exception>
     public static DigitImageFile Load(string path, bool invert)
     {
-        if (!File.Exists(path))
-        {
-            throw new UserInputException($"Image {path} does not exist.");
-        }
-
-        using var bitmap = SKBitmap.Decode(path)
-            ?? throw new UserInputException($"Image {path} is not a PNG or JPEG picture (it cannot be decoded).");
+        using var bitmap = Decode(path);
         var grey = Grey(bitmap, invert);
         bool darkOnLight = !invert && BorderMean(grey, bitmap.Width, bitmap.Height) > 127;
         if (invert)
@@ -39,6 +42,53 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
                 : $"Image {path} shows no digit (nothing stands out from the background).");
         }
     }
+
+    /// <summary>Reads the file (at most <see cref="MaxFileBytes"/>), checks the size its header declares, then decodes it.</summary>
+    private static SKBitmap Decode(string path)
+    {
+        using var data = SKData.CreateCopy(ReadBounded(path));
+        using var codec = SKCodec.Create(data) ?? throw NotAPicture(path);
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width is < 1 or > MaxSide || height is < 1 or > MaxSide)
+        {
+            throw new UserInputException($"Image {path} is {width}×{height} pixels; pictures of at most {MaxSide}×{MaxSide} are accepted (scale it down first).");
+        }
+
+        return SKBitmap.Decode(codec) ?? throw NotAPicture(path);
+    }
+
+    private static byte[] ReadBounded(string path)
+    {
+        if (RegularFile.Problem(path) is { } problem)
+        {
+            throw new UserInputException($"Image {path} {problem}.");
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            if (stream.Length > MaxFileBytes)
+            {
+                throw new UserInputException($"Image {path} is {stream.Length} bytes; picture files of at most {MaxFileBytes >> 20} MiB are accepted.");
+            }
+
+            var bytes = new byte[stream.Length];
+            int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (stream.ReadByte() >= 0)
+            {
+                throw new UserInputException($"Image {path} grew while it was read; try again once it is written.");
+            }
+
+            return read == bytes.Length ? bytes : bytes[..read];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserInputException($"Image {path} cannot be read ({e.Message}).", e);
+        }
+    }
+
+    private static UserInputException NotAPicture(string path) =>
+        new($"Image {path} is not a PNG or JPEG picture (it cannot be decoded).");
 
     /// <summary>Luminance (Rec. 601) of each pixel, 0–255; transparent parts count as background (black, or white when inverting).</summary>
     private static float[] Grey(SKBitmap bitmap, bool invert)

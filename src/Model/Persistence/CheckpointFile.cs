@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Siamese.Model;
 
@@ -20,11 +21,21 @@ public static class CheckpointFile
     /// <summary>The header's property holding the writer's progress (version 1 headers are normalised to it).</summary>
     public const string ProgressProperty = "Progress";
 
-    /// <summary>A header longer than this is corrupt (a real one is a few kilobytes).</summary>
-    public const int MaxHeaderLength = 64 << 20;
+    /// <summary>
+    /// A header longer than this is corrupt: a 400-epoch run's is about 130 KB (about 300 bytes per epoch of history).
+    /// Parsed JSON can take some 50 times its length (measured: a 16 MiB array of zeros, 0.8 GB once read), so this
+    /// also bounds what a hostile header can cost.
+    /// </summary>
+    public const int MaxHeaderLength = 16 << 20;
+
+    /// <summary>JSON nested deeper than this is corrupt (a real header nests 4 levels).</summary>
+    public const int MaxJsonDepth = 32;
 
     private static readonly byte[] Magic = "SIAMCKP2"u8.ToArray();
     private static readonly byte[] FirstMagic = "SIAMCKP1"u8.ToArray();
+
+    /// <summary>How a header is parsed: bounded depth; a duplicate property is an error at once rather than when it is first read.</summary>
+    private static readonly JsonDocumentOptions HeaderJson = new() { MaxDepth = MaxJsonDepth, AllowDuplicateProperties = false };
 
     /// <summary>Writes <paramref name="header"/> (which must carry <see cref="ModelProperty"/>) and the trainer's state to <paramref name="path"/>, atomically.</summary>
     public static void Write(string path, JsonObject header, SiameseTrainer trainer)
@@ -144,12 +155,24 @@ public static class CheckpointFile
             }
 
             int length = reader.ReadInt32();
-            if (length <= 0 || length > MaxHeaderLength || length > stream.Length - stream.Position)
+            long remaining = stream.Length - stream.Position;
+            if (length <= 0 || length > MaxHeaderLength || length > remaining)
             {
-                throw new CheckpointException(path, $"has a corrupt header (length {length})");
+                throw new CheckpointException(path, $"has a corrupt header (length {length}; {remaining} bytes follow, at most {MaxHeaderLength} are accepted)");
             }
 
-            var header = JsonNode.Parse(reader.ReadBytes(length)) as JsonObject
+            var json = reader.ReadBytes(length);
+            if (json.Length < length)
+            {
+                throw new CheckpointException(path, $"is truncated (its header declares {length} bytes, {json.Length} follow)");
+            }
+
+            if (!Utf8.IsValid(json))
+            {
+                throw new CheckpointException(path, "has a header that is not valid UTF-8");
+            }
+
+            var header = JsonNode.Parse(json, documentOptions: HeaderJson) as JsonObject
                 ?? throw new CheckpointException(path, "has a header that is not a JSON object");
             return first ? FromFirstVersion(header) : header;
         }

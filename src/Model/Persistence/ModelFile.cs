@@ -16,6 +16,16 @@ public sealed class ModelFile
     /// <summary>The <see cref="ModelOptions"/> the weights beside it need.</summary>
     public const string OptionsName = "model.json";
 
+    /// <summary>A <see cref="OptionsName"/> longer than this is not one (a real one is about 300 bytes); no more is read.</summary>
+    public const int MaxOptionsLength = 64 << 10;
+
+    /// <summary>As the product writes JSON, with bounded depth and duplicate properties refused.</summary>
+    private static readonly JsonSerializerOptions OptionsJson = new(AtomicFile.Json)
+    {
+        MaxDepth = CheckpointFile.MaxJsonDepth,
+        AllowDuplicateProperties = false,
+    };
+
     private ModelFile(string path, bool isCheckpoint, ModelOptions options)
     {
         Path = path;
@@ -135,9 +145,10 @@ public sealed class ModelFile
 
     private static ModelOptions ReadOptions(string json)
     {
+        var text = ReadBounded(json);
         try
         {
-            var options = JsonSerializer.Deserialize<ModelOptions>(File.ReadAllText(json), AtomicFile.Json)
+            var options = JsonSerializer.Deserialize<ModelOptions>(text.Span, OptionsJson)
                 ?? throw new CheckpointException(json, "is empty");
             options.ThrowIfInvalid();
             return options;
@@ -146,6 +157,30 @@ public sealed class ModelFile
         {
             throw new CheckpointException(json, $"is not a valid model description ({e.Message})", e);
         }
+    }
+
+    /// <summary>The file's bytes (without a UTF-8 byte order mark), read no further than <see cref="MaxOptionsLength"/>.</summary>
+    private static ReadOnlyMemory<byte> ReadBounded(string json)
+    {
+        var bytes = new byte[MaxOptionsLength + 1];
+        int read;
+        try
+        {
+            using var stream = File.OpenRead(json);
+            read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CheckpointException(json, $"cannot be read ({e.Message})", e);
+        }
+
+        if (read > MaxOptionsLength)
+        {
+            throw new CheckpointException(json, $"is not a valid model description (longer than {MaxOptionsLength} bytes)");
+        }
+
+        var text = bytes.AsMemory(0, read);
+        return text.Span.StartsWith("\uFEFF"u8) ? text[3..] : text;
     }
 
     private void Restore(Action restore)

@@ -1,6 +1,12 @@
+using System.Diagnostics;
+
 namespace Siamese.Pipeline.Data;
 
 /// <summary>Finds and loads MNIST from a <c>mnist.npz</c> or from the four IDX files (raw or .gz), validating it.</summary>
+/// <remarks>
+/// A data file name that is present but not a regular file (a directory, a named pipe, a device) counts as present,
+/// so loading refuses it by name instead of looking elsewhere; sizes are limited by <see cref="DataLimits"/>.
+/// </remarks>
 public static class MnistLoader
 {
     public const int MaxLabel = 9;
@@ -19,7 +25,7 @@ public static class MnistLoader
         }
 
         var npz = Path.Combine(path, MnistFiles.NpzName);
-        if (File.Exists(npz))
+        if (Path.Exists(npz))
         {
             return LoadNpz(npz);
         }
@@ -40,13 +46,13 @@ public static class MnistLoader
 
     /// <summary>True when <paramref name="directory"/> holds a complete dataset (without reading it).</summary>
     public static bool IsPresent(string directory) =>
-        File.Exists(Path.Combine(directory, MnistFiles.NpzName))
+        Path.Exists(Path.Combine(directory, MnistFiles.NpzName))
         || new[] { MnistFiles.TrainImages, MnistFiles.TrainLabels, MnistFiles.TestImages, MnistFiles.TestLabels }
             .All(name => FindIdx(directory, name) is not null);
 
     public static MnistDataset LoadNpz(string path)
     {
-        var arrays = NpyReader.ReadNpz(path, "x_train", "y_train", "x_test", "y_test");
+        var arrays = NpyReader.ReadNpz(path, ["x_train", "y_train", "x_test", "y_test"], (name, shape) => CheckShape(path, name, shape));
         return new MnistDataset(
             FromArrays(path, "x_train", arrays["x_train"], "y_train", arrays["y_train"]),
             FromArrays(path, "x_test", arrays["x_test"], "y_test", arrays["y_test"]),
@@ -58,6 +64,7 @@ public static class MnistLoader
         var (pixels, rows, columns) = IdxReader.ReadImages(imagesPath);
         var labels = IdxReader.ReadLabels(labelsPath);
         int imageCount = pixels.Length / (rows * columns);
+        Debug.Assert(rows > 0 && columns > 0 && (long)imageCount * rows * columns == pixels.Length, "IdxReader checks every dimension is at least 1.");
         if (imageCount != labels.Length)
         {
             throw new DataFormatException(imagesPath, $"holds {imageCount} images but {Path.GetFileName(labelsPath)} holds {labels.Length} labels");
@@ -67,18 +74,34 @@ public static class MnistLoader
         return new LabeledImages(pixels, labels, rows, columns);
     }
 
+    /// <summary>Refuses an array whose shape is not MNIST-like, before its data is read.</summary>
+    private static void CheckShape(string path, string name, int[] shape)
+    {
+        bool images = name.StartsWith("x_", StringComparison.Ordinal);
+        if (images && (shape.Length != 3 || shape[1] <= 0 || shape[2] <= 0))
+        {
+            throw new DataFormatException(path, $"array '{name}' has shape ({string.Join(", ", shape)}); expected (count, rows, columns)");
+        }
+
+        if (!images && shape.Length != 1)
+        {
+            throw new DataFormatException(path, $"array '{name}' has shape ({string.Join(", ", shape)}); expected (count,)");
+        }
+
+        if (shape[0] is < 1 or > DataLimits.MaxImages)
+        {
+            throw new DataFormatException(path, $"array '{name}' holds {shape[0]} {(images ? "images" : "labels")}; between 1 and {DataLimits.MaxImages} are accepted");
+        }
+
+        if (images && (shape[1] > DataLimits.MaxSide || shape[2] > DataLimits.MaxSide))
+        {
+            throw new DataFormatException(path, $"array '{name}' holds images of {shape[1]}x{shape[2]} pixels; rows and columns of at most {DataLimits.MaxSide} are accepted");
+        }
+    }
+
     private static LabeledImages FromArrays(string path, string imagesName, NpyArray images, string labelsName, NpyArray labels)
     {
-        if (images.Shape.Length != 3 || images.Shape[1] <= 0 || images.Shape[2] <= 0)
-        {
-            throw new DataFormatException(path, $"array '{imagesName}' has shape ({string.Join(", ", images.Shape)}); expected (count, rows, columns)");
-        }
-
-        if (labels.Shape.Length != 1)
-        {
-            throw new DataFormatException(path, $"array '{labelsName}' has shape ({string.Join(", ", labels.Shape)}); expected (count,)");
-        }
-
+        Debug.Assert(images.Shape.Length == 3 && labels.Shape.Length == 1, "CheckShape ran before the data was read.");
         if (images.Shape[0] != labels.Shape[0])
         {
             throw new DataFormatException(path, $"'{imagesName}' holds {images.Shape[0]} images but '{labelsName}' holds {labels.Shape[0]} labels");
@@ -104,7 +127,7 @@ public static class MnistLoader
         foreach (var candidate in new[] { name, name + ".gz", dotted, dotted + ".gz" })
         {
             var full = Path.Combine(directory, candidate);
-            if (File.Exists(full))
+            if (Path.Exists(full))
             {
                 return full;
             }

@@ -13,92 +13,104 @@ public sealed record NpyArray(int[] Shape, byte[] Data);
 /// such as Keras's <c>mnist.npz</c>. The header dictionary is parsed for <c>descr</c>, <c>fortran_order</c>
 /// and <c>shape</c>; Fortran-ordered arrays are transposed to C order.
 /// </summary>
+/// <remarks>
+/// Nothing is allocated from a declared size before it is checked: the header's length is at most
+/// <see cref="DataLimits.MaxNpyHeaderLength"/>, the shape's product (in checked arithmetic) at most
+/// <see cref="DataLimits.MaxDataBytes"/>, and header plus data must be exactly the length the file (or the zip
+/// entry) declares. The data is then read only that far, and the stream must end there.
+/// </remarks>
 public static class NpyReader
 {
+    private const int MaxEntriesListed = 10;
+
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads the named arrays (without the <c>.npy</c> suffix) from an <c>.npz</c> archive.</summary>
-    public static IReadOnlyDictionary<string, NpyArray> ReadNpz(string path, params string[] names)
+    public static IReadOnlyDictionary<string, NpyArray> ReadNpz(string path, params string[] names) =>
+        ReadNpz(path, names, checkShape: null);
+
+    /// <summary>Reads the named arrays (without the <c>.npy</c> suffix) from an <c>.npz</c> archive.</summary>
+    /// <param name="checkShape">
+    /// Called with each array's name and shape before its data is read; throws <see cref="DataFormatException"/> to
+    /// refuse it.
+    /// </param>
+    public static IReadOnlyDictionary<string, NpyArray> ReadNpz(string path, IReadOnlyList<string> names, Action<string, int[]>? checkShape)
     {
-        ZipArchive zip;
+        ArgumentNullException.ThrowIfNull(names);
+        using var file = RegularFile.OpenRead(path);
+        using var zip = FromArchive(path, () => new ZipArchive(file, ZipArchiveMode.Read));
+        var result = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var entry = FromArchive(path, () => zip.GetEntry(name + ".npy") ?? zip.GetEntry(name));
+            if (entry is null)
+            {
+                var present = string.Join(", ", zip.Entries.Take(MaxEntriesListed).Select(e => e.FullName))
+                    + (zip.Entries.Count > MaxEntriesListed ? $" and {zip.Entries.Count - MaxEntriesListed} more" : string.Empty);
+                throw new DataFormatException(path, $"array '{name}' is missing (archive holds: {present})");
+            }
+
+            var entryName = $"{path}[{entry.FullName}]";
+            try
+            {
+                using var stream = entry.Open();
+                result[name] = Read(stream, entry.Length, entryName, checkShape is null ? null : shape => checkShape(name, shape));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or NotSupportedException)
+            {
+                throw new DataFormatException(entryName, $"corrupt zip entry ({e.Message})", e);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs a read of the archive's structure (.NET reads the central directory lazily, on the first entry lookup),
+    /// turning the zip reader's complaints into a <see cref="DataFormatException"/>.
+    /// </summary>
+    private static T FromArchive<T>(string path, Func<T> read)
+    {
         try
         {
-            zip = ZipFile.OpenRead(path);
+            return read();
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
             throw new DataFormatException(path, $"not a valid .npz (zip) archive ({e.Message})", e);
         }
-
-        using (zip)
-        {
-            var result = new Dictionary<string, NpyArray>(StringComparer.Ordinal);
-            foreach (var name in names)
-            {
-                var entry = zip.GetEntry(name + ".npy") ?? zip.GetEntry(name);
-                if (entry is null)
-                {
-                    var present = string.Join(", ", zip.Entries.Select(e => e.FullName));
-                    throw new DataFormatException(path, $"array '{name}' is missing (archive holds: {present})");
-                }
-
-                try
-                {
-                    using var stream = entry.Open();
-                    using var buffer = new MemoryStream();
-                    stream.CopyTo(buffer);
-                    result[name] = Parse(buffer.ToArray(), $"{path}[{entry.FullName}]");
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new DataFormatException($"{path}[{entry.FullName}]", $"corrupt zip entry ({e.Message})", e);
-                }
-            }
-
-            return result;
-        }
     }
 
-    public static NpyArray Read(string path) => Parse(File.ReadAllBytes(path), path);
+    /// <summary>Reads a standalone <c>.npy</c> file.</summary>
+    public static NpyArray Read(string path)
+    {
+        using var file = RegularFile.OpenRead(path);
+        try
+        {
+            return Read(file, file.Length, path, checkShape: null);
+        }
+        catch (IOException e)
+        {
+            throw new DataFormatException(path, $"cannot be read ({e.Message})", e);
+        }
+    }
 
     /// <param name="bytes">The whole .npy content.</param>
     /// <param name="name">Used in error messages.</param>
     public static NpyArray Parse(byte[] bytes, string name)
     {
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
-        {
-            throw new DataFormatException(name, "not a .npy array (missing \\x93NUMPY magic)");
-        }
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Read(stream, bytes.Length, name, checkShape: null);
+    }
 
-        int major = bytes[6];
-        int headerLength;
-        int headerStart;
-        if (major == 1)
-        {
-            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8));
-            headerStart = 10;
-        }
-        else if (major is 2 or 3)
-        {
-            if (bytes.Length < 12)
-            {
-                throw new DataFormatException(name, "truncated .npy header");
-            }
-
-            headerLength = checked((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
-            headerStart = 12;
-        }
-        else
-        {
-            throw new DataFormatException(name, $"unsupported .npy format version {major}.{bytes[7]}");
-        }
-
-        if ((long)headerStart + headerLength > bytes.Length)
-        {
-            throw new DataFormatException(name, "truncated .npy header");
-        }
-
-        var header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(bytes, headerStart, headerLength);
+    /// <param name="stream">The .npy content, read forward only.</param>
+    /// <param name="length">The content's length as its container declares it (file length, zip entry length).</param>
+    /// <param name="name">Used in error messages.</param>
+    /// <param name="checkShape">Called with the shape before the data is allocated.</param>
+    private static NpyArray Read(Stream stream, long length, string name, Action<int[]>? checkShape)
+    {
+        var (header, dataStart) = ReadHeader(stream, length, name);
         string descr = HeaderValue(header, "descr", name);
         string fortran = HeaderValue(header, "fortran_order", name);
         string shapeText = HeaderValue(header, "shape", name);
@@ -117,20 +129,30 @@ public static class NpyReader
         };
 
         var shape = ParseShape(shapeText, name);
-        long count = 1;
-        foreach (var d in shape)
+        long count = ByteCount(shape, name);
+        checkShape?.Invoke(shape);
+        long available = length - dataStart;
+        if (available != count)
         {
-            count *= d;
+            throw new DataFormatException(
+                name,
+                available < count
+                    ? $"truncated: shape ({string.Join(", ", shape)}) needs {count} bytes of data, found {available}"
+                    : $"{available - count} unexpected trailing bytes after shape ({string.Join(", ", shape)}) = {count} bytes of data");
         }
 
-        int dataStart = headerStart + headerLength;
-        long available = bytes.Length - dataStart;
-        if (available < count)
+        var data = new byte[count];
+        int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (read < data.Length)
         {
-            throw new DataFormatException(name, $"truncated: shape ({string.Join(", ", shape)}) needs {count} bytes of data, found {available}");
+            throw new DataFormatException(name, $"truncated: shape ({string.Join(", ", shape)}) needs {count} bytes of data, found {read}");
         }
 
-        var data = bytes.AsSpan(dataStart, checked((int)count)).ToArray();
+        if (stream.ReadByte() >= 0)
+        {
+            throw new DataFormatException(name, $"unexpected trailing bytes after shape ({string.Join(", ", shape)}) = {count} bytes of data");
+        }
+
         if (fortranOrder && shape.Length > 1)
         {
             data = FortranToC(data, shape);
@@ -139,16 +161,95 @@ public static class NpyReader
         return new NpyArray(shape, data);
     }
 
+    /// <summary>Reads the magic, version and header dictionary (at most <see cref="DataLimits.MaxNpyHeaderLength"/> bytes).</summary>
+    /// <returns>The header text and the offset of the data.</returns>
+    private static (string Header, long DataStart) ReadHeader(Stream stream, long length, string name)
+    {
+        var prefix = new byte[12];
+        int read = stream.ReadAtLeast(prefix.AsSpan(0, 10), 10, throwOnEndOfStream: false);
+        if (read < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Magic))
+        {
+            throw new DataFormatException(name, "not a .npy array (missing \\x93NUMPY magic)");
+        }
+
+        int major = prefix[6];
+        long headerLength;
+        int headerStart;
+        if (major == 1)
+        {
+            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8));
+            headerStart = 10;
+        }
+        else if (major is 2 or 3)
+        {
+            if (stream.ReadAtLeast(prefix.AsSpan(10, 2), 2, throwOnEndOfStream: false) < 2)
+            {
+                throw new DataFormatException(name, "truncated .npy header");
+            }
+
+            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8));
+            headerStart = 12;
+        }
+        else
+        {
+            throw new DataFormatException(name, $"unsupported .npy format version {major}.{prefix[7]}");
+        }
+
+        if (headerLength > DataLimits.MaxNpyHeaderLength)
+        {
+            throw new DataFormatException(name, $".npy header length {headerLength} exceeds the {DataLimits.MaxNpyHeaderLength} bytes accepted");
+        }
+
+        if (headerStart + headerLength > length)
+        {
+            throw new DataFormatException(name, "truncated .npy header");
+        }
+
+        var header = new byte[headerLength];
+        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
+        {
+            throw new DataFormatException(name, "truncated .npy header");
+        }
+
+        return ((major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(header), headerStart + headerLength);
+    }
+
+    /// <summary>The shape's product in checked arithmetic, refused beyond <see cref="DataLimits.MaxDataBytes"/>.</summary>
+    private static long ByteCount(int[] shape, string name)
+    {
+        long count = 1;
+        try
+        {
+            foreach (var d in shape)
+            {
+                count = checked(count * d);
+            }
+        }
+        catch (OverflowException)
+        {
+            count = long.MaxValue;
+        }
+
+        if (count > DataLimits.MaxDataBytes)
+        {
+            throw new DataFormatException(name, $"shape ({string.Join(", ", shape)}) declares more than the {DataLimits.MaxDataBytes} bytes of data accepted");
+        }
+
+        return count;
+    }
+
     private static string HeaderValue(string header, string key, string name)
     {
         var match = Regex.Match(header, $@"['""]{key}['""]\s*:\s*(\([^)]*\)|'[^']*'|""[^""]*""|True|False)");
         if (!match.Success)
         {
-            throw new DataFormatException(name, $".npy header has no '{key}' entry: {header.Trim()}");
+            throw new DataFormatException(name, $".npy header has no '{key}' entry: {Abbreviate(header.Trim())}");
         }
 
         return match.Groups[1].Value;
     }
+
+    private static string Abbreviate(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "…");
 
     private static int[] ParseShape(string text, string name)
     {
@@ -159,7 +260,7 @@ public static class NpyReader
         {
             if (!int.TryParse(parts[i].TrimEnd('L'), out shape[i]) || shape[i] < 0)
             {
-                throw new DataFormatException(name, $"shape {text} is not a tuple of non-negative integers");
+                throw new DataFormatException(name, $"shape {Abbreviate(text)} is not a tuple of non-negative integers");
             }
         }
 

@@ -41,6 +41,44 @@ internal sealed class MnistFixtures : IDisposable
         return bytes;
     }
 
+    /// <summary>An IDX header alone (magic and dimensions, no data), for headers whose data would not fit in memory.</summary>
+    public static byte[] IdxHeader(int magic, params int[] dims)
+    {
+        var bytes = new byte[4 + (4 * dims.Length)];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int i = 0; i < dims.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + (4 * i)), dims[i]);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Gzip of <paramref name="prefix"/> followed by <paramref name="zeros"/> zero bytes, written in chunks (a gzip bomb when large).</summary>
+    public static byte[] GzipWithZeros(byte[] prefix, long zeros)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal))
+        {
+            gzip.Write(prefix);
+            var chunk = new byte[1 << 20];
+            for (long left = zeros; left > 0; left -= chunk.Length)
+            {
+                gzip.Write(chunk, 0, (int)Math.Min(left, chunk.Length));
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Runs mkfifo: a named pipe at <paramref name="path"/>.</summary>
+    public static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
     public static byte[] IdxLabels(params byte[] labels)
     {
         var bytes = Idx(IdxReader.LabelsMagic, labels.Length);
