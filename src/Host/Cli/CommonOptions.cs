@@ -24,9 +24,22 @@ internal static class CommonOptions
     /// <exception cref="UserInputException">Nothing usable is there.</exception>
     public static ModelFile ResolveModel(string argument)
     {
+        var path = ArgumentPaths.Input(argument);
+        var files = Directory.Exists(path)
+            ? new[] { ModelFile.WeightsName, ModelFile.OptionsName, CheckpointFile.FileName }.Select(name => Path.Combine(path, name)).Where(File.Exists)
+            : [path, Path.Combine(Path.GetDirectoryName(path) ?? ".", ModelFile.OptionsName)];
+        foreach (var file in files.Where(f => File.Exists(f) || !Directory.Exists(f)))
+        {
+            // A named pipe or a device would block or never end when opened: refused before anything reads it.
+            if (File.Exists(file) && Siamese.Pipeline.Data.RegularFile.Problem(file) is { } problem)
+            {
+                throw new UserInputException($"--model {file} {problem}.");
+            }
+        }
+
         try
         {
-            return ModelFile.Resolve(ArgumentPaths.Input(argument));
+            return ModelFile.Resolve(path);
         }
         catch (FileNotFoundException e)
         {

@@ -15,7 +15,8 @@ internal sealed class TrainingOptions
 {
     public const string SectionName = "Training";
 
-    [Range(1, 1_000_000, ErrorMessage = "must be between {1} and {2}")]
+    /// <summary>At most 10,000: every checkpoint carries the history of every epoch (about 330 bytes each) in its header.</summary>
+    [Range(1, 10_000, ErrorMessage = "must be between {1} and {2}")]
     public int Epochs { get; set; } = 50;
 
     [Range(1, 100_000_000, ErrorMessage = "must be between {1} and {2}")]
@@ -58,9 +59,17 @@ internal sealed class TrainingOptionsValidator(IOptions<PipelineOptions> pipelin
     public ValidateOptionsResult Validate(string? name, TrainingOptions options)
     {
         var failures = new List<string>();
-        if (options.ResumeFrom is { Length: > 0 } resume && !File.Exists(Checkpoint.Resolve(resume)))
+        if (options.ResumeFrom is { Length: > 0 } resume)
         {
-            failures.Add($"Training:ResumeFrom '{resume}' is neither a checkpoint file nor a run folder holding {RunFiles.Checkpoint}.");
+            var checkpoint = Checkpoint.Resolve(resume);
+            if (!File.Exists(checkpoint))
+            {
+                failures.Add($"Training:ResumeFrom '{resume}' is neither a checkpoint file nor a run folder holding {RunFiles.Checkpoint}.");
+            }
+            else if (Siamese.Pipeline.Data.RegularFile.Problem(checkpoint) is { } problem)
+            {
+                failures.Add($"Training:ResumeFrom '{resume}': {checkpoint} {problem}.");
+            }
         }
 
         long pairs = (long)options.ValidationSteps * pipeline.Value.BatchSize;

@@ -43,6 +43,11 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(trainer);
         var json = Encoding.UTF8.GetBytes(header.ToJsonString(AtomicFile.Json));
+        if (json.Length > MaxHeaderLength)
+        {
+            throw new InvalidOperationException($"A checkpoint header of {json.Length} bytes would exceed the {MaxHeaderLength} a reader accepts.");
+        }
+
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);

@@ -129,7 +129,7 @@ public sealed class ModelFile
                 }
                 else
                 {
-                    network.load(Path);
+                    TrainerFiles.LoadWeights(network, Path);
                 }
             });
             return network;

@@ -56,10 +56,11 @@ public static class TrainerFiles
 
         foreach (var tensor in state)
         {
-            tensor.Load(reader);
+            StateReader.LoadTensor(tensor, reader, "optimiser state");
         }
 
-        using Tensor rng = TensorExtensionMethods.Load(reader);
+        using Tensor rng = get_rng_state();
+        StateReader.LoadTensor(rng, reader, "random generator state");
         set_rng_state(rng);
         trainer.StepCount = steps;
     }
@@ -86,7 +87,7 @@ public static class TrainerFiles
         }
 
         long steps = reader.ReadInt64();
-        network.load(reader);
+        StateReader.LoadModule(network, reader);
         return (format, steps);
     }
 
@@ -105,7 +106,19 @@ public static class TrainerFiles
     public static void LoadWeights(this SiameseTrainer trainer, string path)
     {
         ThrowIfUnusable(trainer);
-        trainer.Network.load(path);
+        LoadWeights(trainer.Network, path);
+    }
+
+    /// <summary>Reads a weights file (TorchSharp's module format) into <paramref name="network"/>, every shape checked before it is read.</summary>
+    internal static void LoadWeights(SiameseNetwork network, string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        StateReader.LoadModule(network, reader);
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException($"{stream.Length - stream.Position} bytes follow the weights.");
+        }
     }
 
     /// <summary>Writes the weights as a PyTorch state_dict (<c>torch.load(path)</c>).</summary>
