@@ -57,6 +57,10 @@ internal static class TestFiles
         File.WriteAllBytes(path, data.ToArray());
     }
 
+    /// <summary>The metadata (<c>metadata_props</c>) of an ONNX file.</summary>
+    public static IReadOnlyDictionary<string, string> OnnxMetadata(string path) =>
+        Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+
     public static (int Width, int Height) PngSize(string path)
     {
         using var bitmap = SKBitmap.Decode(path);
