@@ -8,9 +8,12 @@ namespace Siamese.Pipeline.Data;
 /// <summary>An unsigned-byte array read from a NumPy <c>.npy</c> file, in C (row-major) order.</summary>
 public sealed record NpyArray(int[] Shape, byte[] Data);
 
+/// <summary>A float32 array read from a NumPy <c>.npy</c> file, in C (row-major) order.</summary>
+public sealed record NpyFloatArray(int[] Shape, float[] Data);
+
 /// <summary>
 /// Reads NumPy <c>.npy</c> arrays (format versions 1–3) of dtype uint8, alone or from a <c>.npz</c> zip
-/// such as Keras's <c>mnist.npz</c>. The header dictionary is parsed for <c>descr</c>, <c>fortran_order</c>
+/// such as Keras's <c>mnist.npz</c>, and of dtype float32 (<see cref="ParseFloat32"/>). The header dictionary is parsed for <c>descr</c>, <c>fortran_order</c>
 /// and <c>shape</c>; Fortran-ordered arrays are transposed to C order.
 /// </summary>
 public static class NpyReader
@@ -61,9 +64,46 @@ public static class NpyReader
 
     public static NpyArray Read(string path) => Parse(File.ReadAllBytes(path), path);
 
+    /// <summary>Reads a float32 (<c>'&lt;f4'</c>) <c>.npy</c> array, such as the <c>embed</c> command's <c>embeddings.npy</c>.</summary>
+    public static NpyFloatArray ReadFloat32(string path) => ParseFloat32(File.ReadAllBytes(path), path);
+
     /// <param name="bytes">The whole .npy content.</param>
     /// <param name="name">Used in error messages.</param>
     public static NpyArray Parse(byte[] bytes, string name)
+    {
+        var header = ParseHeader(bytes, name);
+        if (header.Dtype is not ("|u1" or "<u1" or ">u1" or "=u1" or "u1" or "B" or "|B"))
+        {
+            throw new DataFormatException(name, $"dtype '{header.Dtype}' is not supported; expected unsigned 8-bit ('|u1', uint8)");
+        }
+
+        var data = bytes.AsSpan(header.DataStart, checked((int)header.Data(bytes, name, 1))).ToArray();
+        return new NpyArray(header.Shape, header.FortranOrder && header.Shape.Length > 1 ? FortranToC(data, header.Shape) : data);
+    }
+
+    /// <summary>A little-endian float32 array (<c>'&lt;f4'</c>), in C order.</summary>
+    /// <param name="bytes">The whole .npy content.</param>
+    /// <param name="name">Used in error messages.</param>
+    public static NpyFloatArray ParseFloat32(byte[] bytes, string name)
+    {
+        var header = ParseHeader(bytes, name);
+        if (header.Dtype is not ("<f4" or "f4" or "<f" or "f") && !(BitConverter.IsLittleEndian && header.Dtype == "=f4"))
+        {
+            throw new DataFormatException(name, $"dtype '{header.Dtype}' is not supported; expected little-endian float32 ('<f4')");
+        }
+
+        long count = header.Data(bytes, name, sizeof(float));
+        var data = new float[count];
+        var source = bytes.AsSpan(header.DataStart, checked((int)(count * sizeof(float))));
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(i * sizeof(float)));
+        }
+
+        return new NpyFloatArray(header.Shape, header.FortranOrder && header.Shape.Length > 1 ? FortranToC(data, header.Shape) : data);
+    }
+
+    private static Header ParseHeader(byte[] bytes, string name)
     {
         if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
         {
@@ -102,13 +142,6 @@ public static class NpyReader
         string descr = HeaderValue(header, "descr", name);
         string fortran = HeaderValue(header, "fortran_order", name);
         string shapeText = HeaderValue(header, "shape", name);
-
-        var dtype = descr.Trim('\'', '"');
-        if (dtype is not ("|u1" or "<u1" or ">u1" or "=u1" or "u1" or "B" or "|B"))
-        {
-            throw new DataFormatException(name, $"dtype '{dtype}' is not supported; expected unsigned 8-bit ('|u1', uint8)");
-        }
-
         bool fortranOrder = fortran switch
         {
             "True" => true,
@@ -116,27 +149,7 @@ public static class NpyReader
             _ => throw new DataFormatException(name, $"fortran_order '{fortran}' is not True or False"),
         };
 
-        var shape = ParseShape(shapeText, name);
-        long count = 1;
-        foreach (var d in shape)
-        {
-            count *= d;
-        }
-
-        int dataStart = headerStart + headerLength;
-        long available = bytes.Length - dataStart;
-        if (available < count)
-        {
-            throw new DataFormatException(name, $"truncated: shape ({string.Join(", ", shape)}) needs {count} bytes of data, found {available}");
-        }
-
-        var data = bytes.AsSpan(dataStart, checked((int)count)).ToArray();
-        if (fortranOrder && shape.Length > 1)
-        {
-            data = FortranToC(data, shape);
-        }
-
-        return new NpyArray(shape, data);
+        return new Header(descr.Trim('\'', '"'), fortranOrder, ParseShape(shapeText, name), headerStart + headerLength);
     }
 
     private static string HeaderValue(string header, string key, string name)
@@ -167,7 +180,7 @@ public static class NpyReader
     }
 
     /// <summary>Reorders a column-major (first index fastest) array into row-major (last index fastest).</summary>
-    private static byte[] FortranToC(byte[] source, int[] shape)
+    private static T[] FortranToC<T>(T[] source, int[] shape)
     {
         int rank = shape.Length;
         var fStrides = new long[rank];
@@ -178,7 +191,7 @@ public static class NpyReader
             stride *= shape[i];
         }
 
-        var result = new byte[source.Length];
+        var result = new T[source.Length];
         var index = new int[rank];
         for (long c = 0; c < source.Length; c++)
         {
@@ -201,5 +214,27 @@ public static class NpyReader
         }
 
         return result;
+    }
+
+    /// <summary>What a header says: dtype, order, shape and where the data starts.</summary>
+    private readonly record struct Header(string Dtype, bool FortranOrder, int[] Shape, int DataStart)
+    {
+        /// <summary>The number of values, checked against the bytes that follow the header.</summary>
+        public long Data(byte[] bytes, string name, int valueSize)
+        {
+            long count = 1;
+            foreach (var d in Shape)
+            {
+                count *= d;
+            }
+
+            long available = bytes.Length - DataStart;
+            if (available < count * valueSize)
+            {
+                throw new DataFormatException(name, $"truncated: shape ({string.Join(", ", Shape)}) needs {count * valueSize} bytes of data, found {available}");
+            }
+
+            return count;
+        }
     }
 }
