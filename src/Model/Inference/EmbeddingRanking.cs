@@ -44,7 +44,7 @@ internal static class EmbeddingRanking
                 Exclude(scores, excluded.Slice(start, n));
             }
 
-            var (values, indices) = scores.sort(1, descending: true, stable: true);
+            var (values, indices) = Top(scores, k);
             Tensor top = indices.narrow(1, 0, k).to_type(ScalarType.Int32).contiguous();
             MemoryMarshal.Cast<byte, int>(top.bytes).CopyTo(ranked.Slice(start * k, n * k));
             if (!similarities.IsEmpty)
@@ -94,6 +94,37 @@ internal static class EmbeddingRanking
         network.IsContrastive
             ? network.Similarity(scores.neg().clamp_min(1e-7).sqrt())
             : network.Similarity(scores);
+
+    /// <summary>
+    /// The k highest scores of each row and their columns, in descending score with equal scores in column order (what a
+    /// stable sort gives): <c>topk</c>, its ties put in column order, and a full stable sort of any row where a tie
+    /// straddles the k-th place (which columns make the cut is then the sort's choice, not topk's). A full sort when k
+    /// is a large part of the row.
+    /// </summary>
+    private static (Tensor Values, Tensor Indices) Top(Tensor scores, int k)
+    {
+        if (4L * k >= scores.shape[1])
+        {
+            var (sorted, order) = scores.sort(1, descending: true, stable: true);
+            return (sorted.narrow(1, 0, k), order.narrow(1, 0, k));
+        }
+
+        var (values, indices) = scores.topk(k, 1, largest: true, sorted: true);
+        var (columns, byColumn) = indices.sort(1);
+        var (ordered, byValue) = values.gather(1, byColumn).sort(1, descending: true, stable: true);
+        values = ordered;
+        indices = columns.gather(1, byValue);
+
+        Tensor straddling = scores.ge(values.narrow(1, k - 1, 1)).sum(1).gt(k).nonzero().view(-1);
+        if (straddling.shape[0] > 0)
+        {
+            var (rowValues, rowIndices) = scores.index_select(0, straddling).sort(1, descending: true, stable: true);
+            values = values.index_copy(0, straddling, rowValues.narrow(1, 0, k));
+            indices = indices.index_copy(0, straddling, rowIndices.narrow(1, 0, k));
+        }
+
+        return (values, indices);
+    }
 
     /// <summary>Gives each row's excluded reference (−1: none) the lowest score, so a stable sort puts it last.</summary>
     private static void Exclude(Tensor scores, ReadOnlySpan<int> excluded)

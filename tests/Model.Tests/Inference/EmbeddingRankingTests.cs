@@ -18,7 +18,7 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
 
     /// <summary>
     /// More queries than one chunk, every reference ranked: each ranked similarity is the pairwise similarity of the two
-    /// images, and each row is in non-increasing similarity. The head's weights have both signs, so both halves of the
+    /// images, and each row is in non-increasing similarity; the first five alone (the topk path) are the same five. The head's weights have both signs, so both halves of the
     /// L1 split are exercised.
     /// </summary>
     [Theory]
@@ -41,7 +41,13 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
         var ranked = new int[Queries * References];
         var similarities = new float[Queries * References];
 
-        model.Rank(Flat(model.Embed(queryImages)), Flat(model.Embed(referenceImages)), [], ranked, similarities);
+        var queries = Flat(model.Embed(queryImages));
+        var references = Flat(model.Embed(referenceImages));
+        model.Rank(queries, references, [], ranked, similarities);
+        var firstFive = new int[Queries * 5];
+        model.Rank(queries, references, [], firstFive);
+
+        Assert.Equal(Enumerable.Range(0, Queries).SelectMany(q => ranked.Skip(q * References).Take(5)), firstFive);
 
         float worst = 0;
         for (int q = 0; q < Queries; q++)
@@ -99,6 +105,29 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
         model.Rank([0, 0], references, [], ranked);
 
         Assert.Equal(Enumerable.Range(0, References).Where(i => i % 2 == 0).Concat(Enumerable.Range(0, References).Where(i => i % 2 == 1)), ranked);
+    }
+
+    /// <summary>
+    /// k small against the references (the topk path): 60 references tied at distance 1 (every fifth) come first, in
+    /// reference order; with k = 60 they fill the cut exactly, with k = 10 the tie straddles it and the first ten of
+    /// them in reference order make it.
+    /// </summary>
+    [Theory]
+    [InlineData(60)]
+    [InlineData(10)]
+    public void Rank_FewOfManyWithTies_TiesInReferenceOrderAcrossTheCut(int k)
+    {
+        using var run = TrainedRun.Create(new ModelOptions { HiddenSizes = [2], Similarity = ModelOptions.ContrastiveSimilarity, Margin = 2 }, steps: 1);
+        using var model = SiameseModel.Load(run.Folder);
+        const int References = 300;
+        var tied = Enumerable.Range(0, References).Where(i => i % 5 == 3).ToArray();
+        var references = Enumerable.Range(0, References).SelectMany(i => tied.Contains(i) ? new[] { 0f, 1f } : new[] { 5f + i, 0f }).ToArray();
+        var ranked = new int[2 * k];
+
+        model.Rank([0, 0, 0, 0], references, [-1, 3], ranked);
+
+        Assert.Equal(tied.Take(k), ranked[..k]);
+        Assert.Equal(tied.Skip(1).Append(0).Take(k), ranked[k..]);
     }
 
     [Fact]
