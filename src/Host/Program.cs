@@ -27,6 +27,7 @@ try
         CompareRunsCommand.Create(product),
         PreviewAugmentationCommand.Create(product),
         ShowCommand.Create(product),
+        ExportCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }
