@@ -28,6 +28,7 @@ try
         PreviewAugmentationCommand.Create(product),
         ShowCommand.Create(product),
         ExportCommand.Create(product),
+        EmbedCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }
