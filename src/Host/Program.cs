@@ -29,6 +29,7 @@ try
         ShowCommand.Create(product),
         ExportCommand.Create(product),
         EmbedCommand.Create(product),
+        SearchCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }
