@@ -60,6 +60,26 @@ internal abstract record DigitSource(string Text)
     /// <summary>The splits a digit spec or a <c>--split</c>/<c>--gallery</c> option names.</summary>
     public static readonly string[] Splits = [TestSplit, TrainSplit, ValidationSplit];
 
+    /// <summary>An option naming a split (default: test); any other value is refused in one line.</summary>
+    public static System.CommandLine.Option<string> SplitOption(string name, string description)
+    {
+        var option = new System.CommandLine.Option<string>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => TestSplit,
+            HelpName = string.Join('|', Splits),
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!Splits.Contains(value))
+            {
+                result.AddError($"{name} '{value}' is not a split: use {string.Join(", ", Splits)}");
+            }
+        });
+        return option;
+    }
+
     /// <summary>An image of a split by its index in file order.</summary>
     public sealed record Indexed(string Text, string Split, int Index) : DigitSource(Text);
 

@@ -29,11 +29,7 @@ internal static partial class EmbedCommand
 
     private static readonly Option<string> ModelOption = CommonOptions.Model();
 
-    private static readonly Option<string> SplitOption = new Option<string>("--split")
-    {
-        Description = "The MNIST split to embed, in file order (without digits).",
-        DefaultValueFactory = _ => DigitSource.TestSplit,
-    }.AcceptOnlyFromAmong(DigitSource.Splits);
+    private static readonly Option<string> SplitOption = DigitSource.SplitOption("--split", "The MNIST split to embed, in file order (without digits).");
 
     private static readonly Option<string?> OutputOption = CommonOptions.Output($"Folder for {EmbeddingsName}, {LabelsName} and {PictureName} (default: {DefaultFolder}).");
 

@@ -29,11 +29,7 @@ internal static partial class SearchCommand
         DefaultValueFactory = _ => 8,
     };
 
-    private static readonly Option<string> GalleryOption = new Option<string>("--gallery")
-    {
-        Description = "The MNIST split searched, in file order.",
-        DefaultValueFactory = _ => DigitSource.TestSplit,
-    }.AcceptOnlyFromAmong(DigitSource.Splits);
+    private static readonly Option<string> GalleryOption = DigitSource.SplitOption("--gallery", "The MNIST split searched, in file order.");
 
     private static readonly Option<string?> OutputOption = CommonOptions.Output("A .png file, or a folder for search-<query>.png (default: runs/pictures).");
 
