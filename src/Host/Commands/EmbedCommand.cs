@@ -65,7 +65,7 @@ internal static partial class EmbedCommand
         var library = digits.Length == 0 || digits.Any(d => d.NeedsData) ? await DigitLibrary.LoadAsync(context, cancellationToken).ConfigureAwait(false) : null;
         var (images, what) = digits.Length == 0
             ? (library!.Images(split), $"the {split} split")
-            : (Resolve(digits, library, parsed.GetValue(InvertOption), parsed.GetValue(SeedOption), logger), $"{digits.Length} digits given");
+            : (Resolve(digits, library, parsed.GetValue(InvertOption), parsed.GetValue(SeedOption), logger), "the digits given");
 
         using var scoring = SiameseModel.Load(model.Path);
         var embeddings = Embeddings.Compute(scoring, images, cancellationToken);

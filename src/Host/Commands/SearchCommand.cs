@@ -87,7 +87,8 @@ internal static partial class SearchCommand
         }
 
         var titles = found.Select((i, r) => string.Create(CultureInfo.InvariantCulture, $"{images.Labels[i]} {similarities[r]:F3}")).Prepend($"query {query.Title}").ToArray();
-        DigitPictures.SaveRow([query.Pixels, .. results], titles, DigitImage.Side, k == 1 ? $"The {gallery} image most similar to {source.Text}" : $"The {k} {gallery} images most similar to {source.Text}", png);
+        var name = source is DigitSource.ImageFile file ? Path.GetFileName(file.Path) : source.Text;
+        DigitPictures.SaveRow([query.Pixels, .. results], titles, DigitImage.Side, k == 1 ? $"The {gallery} image most similar to {name}" : $"The {k} {gallery} images most similar to {name}", png);
         LogDrawn(logger, png);
         return ExitCode.Success;
     }

@@ -5,7 +5,7 @@ using Siamese.Model;
 
 namespace Siamese.Host.Plots;
 
-/// <summary>Embeddings projected to two dimensions (PCA), one colour per digit with a legend; unlabelled images ("?") in grey.</summary>
+/// <summary>Embeddings projected to two dimensions (PCA), one colour per digit with a legend; unlabelled images ("?") as black diamonds.</summary>
 internal static class EmbeddingPlot
 {
     public const int Width = 820;
@@ -26,14 +26,18 @@ internal static class EmbeddingPlot
         foreach (byte label in labels.Distinct().Order())
         {
             var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == label).ToArray();
-            var color = label == Unlabelled ? Colors.Gray : palette.GetColor(label).WithAlpha(0.6);
-            plot.Add.Markers(members.Select(i => projection.X[i]).ToArray(), members.Select(i => projection.Y[i]).ToArray(), MarkerShape.FilledCircle, MarkerSize(labels.Length), color);
+            // Unlabelled pictures are black diamonds, apart from every digit's colour (Category10's grey is digit 7's).
+            bool unlabelled = label == Unlabelled;
+            var color = unlabelled ? Colors.Black : palette.GetColor(label).WithAlpha(0.6);
+            var shape = unlabelled ? MarkerShape.FilledDiamond : MarkerShape.FilledCircle;
+            float size = MarkerSize(labels.Length) * (unlabelled ? 1.6f : 1);
+            plot.Add.Markers(members.Select(i => projection.X[i]).ToArray(), members.Select(i => projection.Y[i]).ToArray(), shape, size, color);
 
             // The legend's own markers, full size and opaque: the plot's may be two pixels wide.
             plot.Legend.ManualItems.Add(new LegendItem
             {
-                LabelText = label == Unlabelled ? "?" : label.ToString(CultureInfo.InvariantCulture),
-                MarkerStyle = new MarkerStyle(MarkerShape.FilledCircle, 12, color.WithAlpha(1.0)),
+                LabelText = unlabelled ? "?" : label.ToString(CultureInfo.InvariantCulture),
+                MarkerStyle = new MarkerStyle(shape, 12, color.WithAlpha(1.0)),
             });
         }
 
