@@ -33,6 +33,11 @@ public static class ConsoleMode
             case "aug":
                 Augment(Arg(1, 3));
                 return true;
+            case "similarity":
+                int model = Array.IndexOf(args, "--model");
+                var numbers = args.Where((_, i) => i > 0 && i != model && i != model + 1).ToArray();
+                SimilarityBench.Run(model > 0 && model + 1 < args.Length ? args[model + 1] : null, numbers.Length > 0 ? int.Parse(numbers[0], Invariant) : 1, numbers.Length > 1 ? double.Parse(numbers[1], Invariant) : 3);
+                return true;
             case "pipeline":
                 Pipeline(Arg(1, 2), Arg(2, 3), Arg(3, 64), Arg(4, 64), Arg(5, 4), Arg(6, 16), args.Length > 7 ? args[7] : "rings");
                 return true;

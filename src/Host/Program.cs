@@ -27,6 +27,9 @@ try
         CompareRunsCommand.Create(product),
         PreviewAugmentationCommand.Create(product),
         ShowCommand.Create(product),
+        ExportCommand.Create(product),
+        EmbedCommand.Create(product),
+        SearchCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Siamese.Host.Cli;
+using Siamese.Host.Evaluation;
 using Siamese.Host.Imaging;
 using Siamese.Pipeline.Data;
 
@@ -28,6 +29,20 @@ internal sealed record DigitLibrary(LabeledImages Test, LabeledImages? TrainFile
 
     /// <summary>A library of test images only (for tests).</summary>
     public static DigitLibrary TestOnly(LabeledImages test) => new(test, null, [], []);
+
+    /// <summary>The images of a split in file order, so that image i is <c>&lt;split&gt;:i</c>.</summary>
+    public ImageSet Images(string split)
+    {
+        if (split == DigitSource.TestSplit)
+        {
+            return new ImageSet(Test.Count, Test.Image, Test.Labels);
+        }
+
+        var indices = split == DigitSource.TrainSplit ? TrainIndices : split == DigitSource.ValidationSplit ? ValidationIndices
+            : throw new ArgumentException($"Unknown split '{split}'.", nameof(split));
+        var file = TrainFile!;
+        return new ImageSet(indices.Length, i => file.Image(indices[i]), indices.Select(i => file.Labels[i]).ToArray());
+    }
 }
 
 /// <summary>
@@ -41,6 +56,29 @@ internal abstract record DigitSource(string Text)
     public const string TestSplit = "test";
     public const string TrainSplit = "train";
     public const string ValidationSplit = "validation";
+
+    /// <summary>The splits a digit spec or a <c>--split</c>/<c>--gallery</c> option names.</summary>
+    public static readonly string[] Splits = [TestSplit, TrainSplit, ValidationSplit];
+
+    /// <summary>An option naming a split (default: test); any other value is refused in one line.</summary>
+    public static System.CommandLine.Option<string> SplitOption(string name, string description)
+    {
+        var option = new System.CommandLine.Option<string>(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => TestSplit,
+            HelpName = string.Join('|', Splits),
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!Splits.Contains(value))
+            {
+                result.AddError($"{name} '{value}' is not a split: use {string.Join(", ", Splits)}");
+            }
+        });
+        return option;
+    }
 
     /// <summary>An image of a split by its index in file order.</summary>
     public sealed record Indexed(string Text, string Split, int Index) : DigitSource(Text);

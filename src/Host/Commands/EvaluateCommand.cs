@@ -11,7 +11,10 @@ using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Commands;
 
-/// <summary><c>evaluate --model &lt;run folder | model.bin | checkpoint.bin&gt;</c>: the full evaluation suite, as JSON, log lines and two pictures.</summary>
+/// <summary>
+/// <c>evaluate --model &lt;run folder | model.bin | checkpoint.bin&gt;</c>: the full evaluation suite and retrieval on the
+/// test images, as JSON, log lines and two pictures; a <c>model.onnx</c> beside the model gets the calibrated threshold.
+/// </summary>
 internal static partial class EvaluateCommand
 {
     public const string ReportName = "evaluation-full.json";
@@ -47,7 +50,7 @@ internal static partial class EvaluateCommand
     };
 
     public static Verb Create(ProductHost product) => new(
-        new Command("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per digit pair accuracy and N-way one-shot accuracy on MNIST test images.")
+        new Command("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per digit pair accuracy, N-way one-shot accuracy, and retrieval precision@1 and MAP@R on MNIST test images. A model.onnx beside the model gets the calibrated threshold.")
         {
             ModelOption, OutputOption, WaysOption, TrialsOption, SeedOption, ValidationPairsOption, ValidationSeedOption,
         },
@@ -99,7 +102,12 @@ internal static partial class EvaluateCommand
             outcome = new EvaluationSuite(trainer, settings, cancellationToken).Run(split, model.Describe());
         }
 
-        var report = outcome.Report;
+        using var scoring = SiameseModel.Load(model.Path);
+        var test = ImageSet.FromClasses(split.Test);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var retrieval = RetrievalMetrics.Measure(scoring, Embeddings.Compute(scoring, test, cancellationToken), test.Labels, cancellationToken);
+        LogRetrievalTime(logger, test.Count, clock.Elapsed.TotalSeconds);
+        var report = outcome.Report with { Retrieval = retrieval };
         var json = Path.Combine(output, ReportName);
         var roc = Path.Combine(output, RocName);
         var heatmap = Path.Combine(output, HeatmapName);
@@ -108,6 +116,29 @@ internal static partial class EvaluateCommand
         DigitPairHeatmap.Save(report.DigitPairs, report.AtThreshold.Threshold, heatmap);
         Summarise(logger, report);
         LogWritten(logger, json, roc, heatmap);
+        RefreshOnnx(logger, scoring, model, output, report.Calibrated.Threshold);
+    }
+
+    /// <summary>
+    /// Once the report sits beside the model, the <c>model.onnx</c> there (if any) is written again with the calibrated
+    /// threshold as its <c>threshold</c> metadata, so that the threshold in model.onnx is the calibrated one once evaluate has
+    /// run. Only when the evaluated weights are the ones the folder stands for (its model.bin, else its checkpoint):
+    /// evaluating a checkpoint beside a model.bin leaves that model's export alone.
+    /// </summary>
+    private static void RefreshOnnx(ILogger logger, SiameseModel scoring, ModelFile model, string output, double calibrated)
+    {
+        var onnx = Path.Combine(model.Folder, OnnxExport.ModelName);
+        var weights = Path.Combine(model.Folder, ModelFile.WeightsName);
+        var checkpoint = Path.Combine(model.Folder, CheckpointFile.FileName);
+        var folderModel = File.Exists(weights) ? weights : File.Exists(checkpoint) ? checkpoint : model.Path;
+        if (output != model.Folder || !File.Exists(onnx) || folderModel != model.Path)
+        {
+            return;
+        }
+
+        double threshold = ExportCommand.UsableThreshold(calibrated);
+        OnnxExport.WriteModel(scoring, onnx, threshold);
+        LogOnnxRefreshed(logger, onnx, threshold);
     }
 
     private static void Summarise(ILogger logger, FullEvaluation report)
@@ -128,6 +159,10 @@ internal static partial class EvaluateCommand
         LogConfused(logger, string.Join(", ", table.MostConfused(5).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.A}/{p.B} {100 * p.Accuracy:F1}%"))));
         var oneShot = report.OneShot;
         LogOneShot(logger, oneShot.Ways, oneShot.Accuracy, oneShot.CiLow, oneShot.CiHigh, oneShot.Trials, oneShot.Seed, 1.0 / oneShot.Ways);
+        if (report.Retrieval is { } retrieval)
+        {
+            LogRetrieval(logger, retrieval.Queries, retrieval.PrecisionAt1, retrieval.MapAtR, retrieval.RankedBy, retrieval.LoneQueries);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluating {Model}")]
@@ -153,6 +188,15 @@ internal static partial class EvaluateCommand
 
     [LoggerMessage(Level = LogLevel.Information, Message = "One-shot {Ways}-way accuracy {Accuracy:F4}, 95% CI [{Low:F4}, {High:F4}] (Wilson) over {Trials} trials (seed {Seed}); chance is {Chance:F3}")]
     private static partial void LogOneShot(ILogger logger, int ways, double accuracy, double low, double high, int trials, int seed, double chance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval on {Queries} test images, each against all the others (ranked by {RankedBy}): precision@1 {PrecisionAt1:F4}, MAP@R {MapAtR:F4} ({Lone} without another image of their digit left out); pytorch-metric-learning's MNIST example reports precision@1 0.979")]
+    private static partial void LogRetrieval(ILogger logger, int queries, double precisionAt1, double mapAtR, string rankedBy, int lone);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Embedded and ranked {Images} test images in {Seconds:F1} s")]
+    private static partial void LogRetrievalTime(ILogger logger, int images, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refreshed {Onnx}: its threshold metadata is now the calibrated threshold {Threshold:R}")]
+    private static partial void LogOnnxRefreshed(ILogger logger, string onnx, double threshold);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote {Report}, {Roc} and {Heatmap}")]
     private static partial void LogWritten(ILogger logger, string report, string roc, string heatmap);

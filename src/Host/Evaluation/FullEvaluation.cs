@@ -6,6 +6,7 @@ internal sealed record CalibrationReport(int ValidationPairs, int ValidationSeed
 /// <summary>Everything <c>evaluate</c> measures, as written to <c>evaluation-full.json</c>.</summary>
 /// <param name="AtThreshold">The fixed test pair set at Evaluation:Threshold: accuracy, ROC AUC, confusion counts.</param>
 /// <param name="DigitPairs">Accuracy per digit pair at Evaluation:Threshold.</param>
+/// <param name="Retrieval">Precision@1 and MAP@R of the test images against one another (null until measured).</param>
 internal sealed record FullEvaluation(
     string Model,
     DateTimeOffset EvaluatedAt,
@@ -13,4 +14,5 @@ internal sealed record FullEvaluation(
     CalibrationReport Calibrated,
     EqualErrorRate EqualErrorRate,
     DigitPairTable DigitPairs,
-    OneShotResult OneShot);
+    OneShotResult OneShot,
+    RetrievalReport? Retrieval = null);

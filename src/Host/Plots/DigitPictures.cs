@@ -11,6 +11,7 @@ internal static class DigitPictures
     public const int PairWidth = 720;
     public const int PairHeight = 420;
     public const int GridCell = 56;
+    public const int RowCell = 120;
 
     /// <summary>One 28×28 image (0–255, white digit on black) titled like the tutorial's first figure.</summary>
     public static void SaveSingle(ReadOnlySpan<byte> image, int side, string title, string pngPath)
@@ -74,6 +75,42 @@ internal static class DigitPictures
         var (width, pictureHeight) = GridSize(rows.Count, columns);
         AtomicFile.WriteByPath(pngPath, path => plot.SavePng(path, width, pictureHeight));
     }
+
+    /// <summary>
+    /// One row of images, each titled above it, under one title: the first is a search's query, set apart by a wider
+    /// gap, and the rest its results (titled "label similarity").
+    /// </summary>
+    public static void SaveRow(IReadOnlyList<byte[]> images, IReadOnlyList<string> titles, int side, string title, string pngPath)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(titles);
+        int gap = side / 4;
+        int Left(int i) => (i * (side + gap)) + (i > 0 ? gap : 0);
+        var mosaic = new double[side, Left(images.Count - 1) + side];
+        FillNaN(mosaic);
+        for (int i = 0; i < images.Count; i++)
+        {
+            Blit(mosaic, images[i], side, 0, Left(i), 1);
+        }
+
+        using var plot = ImagePlot(mosaic, title, 255);
+
+        // Room above the images for their titles and a little below them, in pixel units of the images.
+        double titleRoom = side * 0.45;
+        plot.Axes.SetLimits(-0.5 - (side * 0.2), mosaic.GetLength(1) - 0.5 + (side * 0.2), -0.5 - (side * 0.1), side - 0.5 + titleRoom);
+        for (int i = 0; i < images.Count; i++)
+        {
+            var text = plot.Add.Text(titles[i], Left(i) + ((side - 1) / 2.0), side - 0.5 + (titleRoom / 2));
+            text.Alignment = Alignment.MiddleCenter;
+            text.LabelFontSize = 15;
+        }
+
+        var (width, height) = RowSize(images.Count);
+        AtomicFile.WriteByPath(pngPath, path => plot.SavePng(path, width, height));
+    }
+
+    /// <summary>The picture size <see cref="SaveRow"/> writes for <paramref name="images"/> images.</summary>
+    public static (int Width, int Height) RowSize(int images) => (Math.Max((images * RowCell) + 70, 520), RowCell + 120);
 
     /// <summary>The picture size <see cref="SaveGrid"/> writes for a grid of <paramref name="rows"/> × <paramref name="columns"/> images.</summary>
     public static (int Width, int Height) GridSize(int rows, int columns) => ((columns * GridCell) + 120, (rows * GridCell) + 110);

@@ -14,6 +14,8 @@ internal static class RunFiles
     public const string ModelOptions = ModelFile.OptionsName;
     public const string PyTorch = "model.pt";
     public const string Safetensors = "model.safetensors";
+    public const string Onnx = OnnxExport.ModelName;
+    public const string OnnxEmbedding = OnnxExport.EmbeddingName;
     public const string Evaluation = "evaluation.json";
     public const string TensorBoard = "tensorboard";
 

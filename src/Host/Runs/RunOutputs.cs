@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Siamese.Host.Configuration;
 using Siamese.Host.Evaluation;
 using Siamese.Host.Plots;
 using Siamese.Host.Training;
@@ -9,7 +11,7 @@ namespace Siamese.Host.Runs;
 /// <summary>
 /// What a training run leaves in its folder: after every epoch the history (<c>history.csv</c>, <c>history.json</c>),
 /// TensorBoard scalars and the checkpoint; when the run ends or is interrupted the history plot; at the end the weights
-/// (<c>model.bin</c> + <c>model.json</c>), the PyTorch exports and the test evaluation.
+/// (<c>model.bin</c> + <c>model.json</c>), the PyTorch and ONNX exports and the test evaluation.
 /// </summary>
 internal sealed class RunOutputs
 {
@@ -18,12 +20,19 @@ internal sealed class RunOutputs
     private readonly JsonObject? _configuration;
     private readonly TensorBoardLog? _tensorBoard;
 
-    /// <param name="configuration">The effective configuration, kept in every checkpoint so a resume can be checked against it.</param>
+    /// <summary>The decision threshold <c>model.onnx</c> records: the run's <c>Evaluation:Threshold</c>.</summary>
+    private readonly double _threshold;
+
+    /// <param name="configuration">
+    /// The effective configuration, kept in every checkpoint so a resume can be checked against it; its
+    /// <c>Evaluation</c> section gives the threshold <c>model.onnx</c> records (the option's default without one).
+    /// </param>
     public RunOutputs(RunDirectory run, ModelOptions model, JsonObject? configuration, bool tensorBoard)
     {
         _run = run;
         _model = model;
         _configuration = configuration;
+        _threshold = (configuration?[EvaluationOptions.SectionName]?.Deserialize<EvaluationOptions>(AtomicFile.Json) ?? new EvaluationOptions()).Threshold;
         _tensorBoard = tensorBoard ? new TensorBoardLog(run.File(RunFiles.TensorBoard)) : null;
     }
 
@@ -66,7 +75,10 @@ internal sealed class RunOutputs
         }
     }
 
-    /// <summary>The final weights with the shape they need, and the PyTorch exports.</summary>
+    /// <summary>
+    /// The final weights with the shape they need, the PyTorch exports and the ONNX graphs; <c>model.onnx</c> records
+    /// the run's <c>Evaluation:Threshold</c> (until <c>evaluate</c> replaces it with the calibrated one).
+    /// </summary>
     public void SaveModel(SiameseTrainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
@@ -74,6 +86,8 @@ internal sealed class RunOutputs
         ModelFile.WriteOptions(_run.Path, _model);
         trainer.ExportPyTorch(_run.File(RunFiles.PyTorch));
         trainer.ExportSafetensors(_run.File(RunFiles.Safetensors));
+        OnnxExport.WriteModel(trainer, _run.File(RunFiles.Onnx), _threshold);
+        OnnxExport.WriteEmbedding(trainer, _run.File(RunFiles.OnnxEmbedding));
     }
 
     public void SaveEvaluation(EvaluationResult evaluation) => _run.WriteJson(RunFiles.Evaluation, evaluation);

@@ -130,6 +130,45 @@ public sealed class SiameseModel : IDisposable
     /// <summary>Writes the embeddings of rescaled images into <paramref name="embeddings"/>, row-major [N, <see cref="EmbeddingSize"/>].</summary>
     public void Embed(ReadOnlySpan<float> images, Span<float> embeddings) => EmbedCore(images, embeddings);
 
+    /// <summary>
+    /// Ranks <paramref name="references"/> for each of <paramref name="queries"/> (embeddings, row-major [Q, D] and
+    /// [R, D] with D = <see cref="EmbeddingSize"/>) by the model's own score, most similar first, and writes the first
+    /// k = <c>ranked.Length / Q</c> reference indices of each query into <paramref name="ranked"/> ([Q, k]). The score
+    /// is the one behind <see cref="Similarity(ReadOnlySpan{float}, ReadOnlySpan{float})"/>: the sigmoid head's logit
+    /// (Σ w_k |a_k − b_k| + bias, or Σ w_k (a_k − b_k)² + bias with the L2 distance), or, with the contrastive
+    /// similarity, the Euclidean distance (smaller first). Equal scores keep reference order. Queries are scored
+    /// <see cref="EmbeddingRanking.ChunkQueries"/> at a time, so memory stays at that many rows × R.
+    /// </summary>
+    /// <param name="excluded">Empty, or one reference index per query ranked last whatever its score (the query itself
+    /// when the queries are among the references); −1 for none.</param>
+    /// <param name="similarities">Empty, or room for the [Q, k] similarities in [0, 1] of the ranked references.</param>
+    public void Rank(ReadOnlySpan<float> queries, ReadOnlySpan<float> references, ReadOnlySpan<int> excluded, Span<int> ranked, Span<float> similarities = default)
+    {
+        int width = EmbeddingSize;
+        if (queries.Length % width != 0 || references.Length % width != 0 || queries.IsEmpty)
+        {
+            throw new ArgumentException($"Embeddings have {width} values each; got {queries.Length} query and {references.Length} reference values.", nameof(queries));
+        }
+
+        int queryCount = queries.Length / width;
+        int k = ranked.Length / queryCount;
+        if (k < 1 || ranked.Length % queryCount != 0 || k > references.Length / width)
+        {
+            throw new ArgumentException($"{queryCount} queries need room for k ranked references each, 1 ≤ k ≤ {references.Length / width}; got {ranked.Length}.", nameof(ranked));
+        }
+
+        if ((!excluded.IsEmpty && excluded.Length != queryCount) || (!similarities.IsEmpty && similarities.Length != ranked.Length))
+        {
+            throw new ArgumentException($"{queryCount} queries need {queryCount} exclusions (or none) and {ranked.Length} similarities (or none).", nameof(excluded));
+        }
+
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            EmbeddingRanking.Rank(network, queries, references, width, excluded, ranked, similarities);
+        }
+    }
+
     public void Dispose()
     {
         lock (gate)

@@ -19,6 +19,9 @@ public sealed record NpyArray(int[] Shape, byte[] Data);
 /// <see cref="DataLimits.MaxDataBytes"/>, and header plus data must be exactly the length the file (or the zip
 /// entry) declares. The data is then read only that far, and the stream must end there.
 /// </remarks>
+/// <summary>A float32 array read from a .npy file: its shape and its values in C (row-major) order.</summary>
+public sealed record NpyFloatArray(int[] Shape, float[] Data);
+
 public static class NpyReader
 {
     private const int MaxEntriesListed = 10;
@@ -104,11 +107,59 @@ public static class NpyReader
         return Read(stream, bytes.Length, name, checkShape: null);
     }
 
+    /// <summary>Reads a standalone little-endian float32 <c>.npy</c> file (what <c>embed</c> writes).</summary>
+    public static NpyFloatArray ReadFloat32(string path)
+    {
+        using var file = RegularFile.OpenRead(path);
+        try
+        {
+            return ReadFloat32(file, file.Length, path);
+        }
+        catch (IOException e)
+        {
+            throw new DataFormatException(path, $"cannot be read ({e.Message})", e);
+        }
+    }
+
+    /// <summary>A little-endian float32 array (<c>'&lt;f4'</c>), in C order.</summary>
+    /// <param name="bytes">The whole .npy content.</param>
+    /// <param name="name">Used in error messages.</param>
+    public static NpyFloatArray ParseFloat32(byte[] bytes, string name)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var stream = new MemoryStream(bytes, writable: false);
+        return ReadFloat32(stream, bytes.Length, name);
+    }
+
+    private static NpyFloatArray ReadFloat32(Stream stream, long length, string name)
+    {
+        var (shape, fortranOrder, bytes) = ReadData(stream, length, name, checkShape: null, sizeof(float), dtype =>
+            dtype is "<f4" or "f4" or "<f" or "f" || (BitConverter.IsLittleEndian && dtype == "=f4")
+                ? null
+                : $"dtype '{dtype}' is not supported; expected little-endian float32 ('<f4')");
+        var data = new float[bytes.Length / sizeof(float)];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
+        }
+
+        return new NpyFloatArray(shape, fortranOrder && shape.Length > 1 ? FortranToC(data, shape) : data);
+    }
+
     /// <param name="stream">The .npy content, read forward only.</param>
     /// <param name="length">The content's length as its container declares it (file length, zip entry length).</param>
     /// <param name="name">Used in error messages.</param>
     /// <param name="checkShape">Called with the shape before the data is allocated.</param>
     private static NpyArray Read(Stream stream, long length, string name, Action<int[]>? checkShape)
+    {
+        var (shape, fortranOrder, data) = ReadData(stream, length, name, checkShape, 1, dtype =>
+            dtype is "|u1" or "<u1" or ">u1" or "=u1" or "u1" or "B" or "|B" ? null : $"dtype '{dtype}' is not supported; expected unsigned 8-bit ('|u1', uint8)");
+        return new NpyArray(shape, fortranOrder && shape.Length > 1 ? FortranToC(data, shape) : data);
+    }
+
+    /// <summary>The header, then exactly the bytes its shape and element size promise, checked against <paramref name="length"/> before they are allocated.</summary>
+    /// <param name="dtypeProblem">Why a dtype is refused, or null when it is the one wanted.</param>
+    private static (int[] Shape, bool FortranOrder, byte[] Data) ReadData(Stream stream, long length, string name, Action<int[]>? checkShape, int elementSize, Func<string, string?> dtypeProblem)
     {
         var (header, dataStart) = ReadHeader(stream, length, name);
         string descr = HeaderValue(header, "descr", name);
@@ -116,9 +167,9 @@ public static class NpyReader
         string shapeText = HeaderValue(header, "shape", name);
 
         var dtype = descr.Trim('\'', '"');
-        if (dtype is not ("|u1" or "<u1" or ">u1" or "=u1" or "u1" or "B" or "|B"))
+        if (dtypeProblem(dtype) is { } problem)
         {
-            throw new DataFormatException(name, $"dtype '{dtype}' is not supported; expected unsigned 8-bit ('|u1', uint8)");
+            throw new DataFormatException(name, problem);
         }
 
         bool fortranOrder = fortran switch
@@ -129,7 +180,7 @@ public static class NpyReader
         };
 
         var shape = ParseShape(shapeText, name);
-        long count = ByteCount(shape, name);
+        long count = ByteCount(shape, elementSize, name);
         checkShape?.Invoke(shape);
         long available = length - dataStart;
         if (available != count)
@@ -153,12 +204,7 @@ public static class NpyReader
             throw new DataFormatException(name, $"unexpected trailing bytes after shape ({string.Join(", ", shape)}) = {count} bytes of data");
         }
 
-        if (fortranOrder && shape.Length > 1)
-        {
-            data = FortranToC(data, shape);
-        }
-
-        return new NpyArray(shape, data);
+        return (shape, fortranOrder, data);
     }
 
     /// <summary>Reads the magic, version and header dictionary (at most <see cref="DataLimits.MaxNpyHeaderLength"/> bytes).</summary>
@@ -214,10 +260,10 @@ public static class NpyReader
         return ((major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(header), headerStart + headerLength);
     }
 
-    /// <summary>The shape's product in checked arithmetic, refused beyond <see cref="DataLimits.MaxDataBytes"/>.</summary>
-    private static long ByteCount(int[] shape, string name)
+    /// <summary>The shape's product times the element size in checked arithmetic, refused beyond <see cref="DataLimits.MaxDataBytes"/>.</summary>
+    private static long ByteCount(int[] shape, int elementSize, string name)
     {
-        long count = 1;
+        long count = elementSize;
         try
         {
             foreach (var d in shape)
@@ -268,7 +314,7 @@ public static class NpyReader
     }
 
     /// <summary>Reorders a column-major (first index fastest) array into row-major (last index fastest).</summary>
-    private static byte[] FortranToC(byte[] source, int[] shape)
+    private static T[] FortranToC<T>(T[] source, int[] shape)
     {
         int rank = shape.Length;
         var fStrides = new long[rank];
@@ -279,7 +325,7 @@ public static class NpyReader
             stride *= shape[i];
         }
 
-        var result = new byte[source.Length];
+        var result = new T[source.Length];
         var index = new int[rank];
         for (long c = 0; c < source.Length; c++)
         {

@@ -8,10 +8,11 @@ internal static class TestFiles
     /// <summary>A tutorial-shaped tower, narrowed so it trains in a blink; model.json carries the shape.</summary>
     public static ModelOptions TinyModel { get; } = new() { HiddenSizes = [16, 16] };
 
-    /// <summary>Trains <see cref="TinyModel"/> a few steps on synthetic digits; writes model.bin + model.json, and checkpoint.bin when asked.</summary>
-    public static void WriteTinyModel(string folder, bool checkpoint = false)
+    /// <summary>Trains <see cref="TinyModel"/> (or <paramref name="options"/>) a few steps on synthetic digits; writes model.bin + model.json, and checkpoint.bin when asked.</summary>
+    public static void WriteTinyModel(string folder, bool checkpoint = false, ModelOptions? options = null)
     {
-        using var trainer = new SiameseTrainer(TinyModel, new TrainerSettings { Seed = 3 }, maxBatch: 16);
+        options ??= TinyModel;
+        using var trainer = new SiameseTrainer(options, new TrainerSettings { Seed = 3 }, maxBatch: 16);
         var classes = SyntheticDigits.Classes(8, 5);
         var random = new Random(1);
         int size = SyntheticDigits.Side * SyntheticDigits.Side;
@@ -34,10 +35,10 @@ internal static class TestFiles
 
         using var run = RunDirectory.Open(folder);
         trainer.SaveWeights(run.File(RunFiles.Weights));
-        ModelFile.WriteOptions(run.Path, TinyModel);
+        ModelFile.WriteOptions(run.Path, options);
         if (checkpoint)
         {
-            Checkpoint.Save(run.CheckpointPath, new TrainingProgress { CompletedEpochs = 1, BatchesConsumed = 20 }, TinyModel, configuration: null, trainer);
+            Checkpoint.Save(run.CheckpointPath, new TrainingProgress { CompletedEpochs = 1, BatchesConsumed = 20 }, options, configuration: null, trainer);
         }
     }
 
@@ -56,6 +57,10 @@ internal static class TestFiles
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         File.WriteAllBytes(path, data.ToArray());
     }
+
+    /// <summary>The metadata (<c>metadata_props</c>) of an ONNX file.</summary>
+    public static IReadOnlyDictionary<string, string> OnnxMetadata(string path) =>
+        Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
 
     public static (int Width, int Height) PngSize(string path)
     {

@@ -25,6 +25,8 @@ public sealed class KilledWriteTests
     [InlineData(RunFiles.ModelOptions, 1)]
     [InlineData(RunFiles.PyTorch, 1)]
     [InlineData(RunFiles.Safetensors, 1)]
+    [InlineData(RunFiles.Onnx, 1)]
+    [InlineData(RunFiles.OnnxEmbedding, 1)]
     [InlineData(RunFiles.Evaluation, 1)]
     public void Train_KilledBeforeAWriteIsRenamed_KeepsTheOldFileAndTheNextStartCleansUp(string file, int occurrence)
     {

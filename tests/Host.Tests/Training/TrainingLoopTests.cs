@@ -34,7 +34,7 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.Equal(Enumerable.Range(1, 6), result.History.Select(h => h.Epoch));
         Assert.True(result.History[^1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} -> {result.History[^1].Loss}");
         Assert.True(result.Evaluation.Accuracy > 0.7, $"test accuracy {result.Evaluation.Accuracy}");
-        foreach (var name in new[] { "history.csv", "history.json", "checkpoint.bin", "model.bin", "model.json", "model.pt", "model.safetensors", "evaluation.json" })
+        foreach (var name in new[] { "history.csv", "history.json", "checkpoint.bin", "model.bin", "model.json", "model.pt", "model.safetensors", "model.onnx", "embedding.onnx", "evaluation.json" })
         {
             Assert.True(File.Exists(folder.File(name)), name);
         }

@@ -1,0 +1,56 @@
+using Siamese.Model;
+using Siamese.Pipeline.Data;
+
+namespace Siamese.Host.Evaluation;
+
+/// <summary>One image of a set, by its index: raw 0–255 pixels, row-major.</summary>
+internal delegate ReadOnlySpan<byte> ImageAt(int index);
+
+/// <summary>Images to embed: how many, each by index, and their labels.</summary>
+internal sealed record ImageSet(int Count, ImageAt Image, byte[] Labels)
+{
+    /// <summary>The images of per-digit classes, class after class (a split's test images).</summary>
+    public static ImageSet FromClasses(IReadOnlyList<DigitSet> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var owners = classes.SelectMany((set, c) => Enumerable.Range(0, set.Count).Select(i => (Class: c, Index: i))).ToArray();
+        var labels = owners.Select(o => checked((byte)classes[o.Class].Digit)).ToArray();
+        return new ImageSet(owners.Length, i => classes[owners[i].Class].Image(owners[i].Index), labels);
+    }
+}
+
+/// <summary>The embeddings of a whole image set, a chunk of images at a time with the token checked before each.</summary>
+internal static class Embeddings
+{
+    public const int ChunkImages = 1000;
+
+    /// <summary>Row-major [Count, <see cref="SiameseModel.EmbeddingSize"/>]; pixels scaled by the model's own <see cref="ModelOptions.Rescale"/>.</summary>
+    public static float[] Compute(SiameseModel model, ImageSet images, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(images);
+        int size = model.InputSize;
+        int width = model.EmbeddingSize;
+        var output = new float[(long)images.Count * width];
+        var staging = new byte[Math.Min(ChunkImages, images.Count) * size];
+        for (int start = 0; start < images.Count; start += ChunkImages)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int n = Math.Min(ChunkImages, images.Count - start);
+            for (int i = 0; i < n; i++)
+            {
+                var image = images.Image(start + i);
+                if (image.Length != size)
+                {
+                    throw new ArgumentException($"The model takes {size} pixels per image; image {start + i} has {image.Length}.", nameof(images));
+                }
+
+                image.CopyTo(staging.AsSpan(i * size, size));
+            }
+
+            model.Embed(staging.AsSpan(0, n * size), output.AsSpan(start * width, n * width));
+        }
+
+        return output;
+    }
+}
