@@ -60,14 +60,14 @@ internal static partial class EvaluateCommand
     {
         int ways = parsed.GetValue(WaysOption);
         int trials = parsed.GetValue(TrialsOption);
-        if (trials < 1)
+        if (trials is < 1 or > EvaluationOptions.MaxPairs)
         {
-            throw new UserInputException($"--trials must be at least 1 (got {trials}).");
+            throw new UserInputException($"--trials must be between 1 and {EvaluationOptions.MaxPairs} (got {trials}).");
         }
 
-        if (parsed.GetValue(ValidationPairsOption) is < 2)
+        if (parsed.GetValue(ValidationPairsOption) is < 2 or > EvaluationOptions.MaxPairs)
         {
-            throw new UserInputException("--validation-pairs must be at least 2.");
+            throw new UserInputException($"--validation-pairs must be between 2 and {EvaluationOptions.MaxPairs}.");
         }
 
         var model = CommonOptions.ResolveModel(parsed.GetValue(ModelOption)!);

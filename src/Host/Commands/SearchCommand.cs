@@ -44,12 +44,15 @@ internal static partial class SearchCommand
         },
         (parsed, overrides, token) => RunAsync(product, parsed, overrides, token));
 
+    /// <summary>Most results: each is drawn in the row picture.</summary>
+    private const int MaxK = 100;
+
     private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides, CancellationToken cancellationToken)
     {
         int k = parsed.GetValue(KOption);
-        if (k < 1)
+        if (k is < 1 or > MaxK)
         {
-            throw new UserInputException($"--k must be at least 1 (got {k}).");
+            throw new UserInputException($"--k must be between 1 and {MaxK} (got {k}).");
         }
 
         var source = DigitSource.Parse(parsed.GetValue(QueryArgument)!);
