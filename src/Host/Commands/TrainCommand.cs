@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Siamese.Host.Cli;
 using Siamese.Host.Configuration;
 using Siamese.Host.Training;
+using Siamese.Model;
 
 namespace Siamese.Host.Commands;
 
@@ -17,6 +18,8 @@ internal static class TrainCommand
     /// <param name="configure">Settings layered over the configuration before the host is built (a compare-runs variant).</param>
     public static async Task<int> RunAsync(ProductHost product, string[] overrides, CancellationToken cancellationToken, Action<HostApplicationBuilder>? configure = null)
     {
+        // libtorch's native libraries load while the host starts and the data loads, not before the first step.
+        _ = Task.Run(TorchRuntime.WarmUp, cancellationToken);
         using var context = CommandContext.Create(product, overrides, builder =>
         {
             configure?.Invoke(builder);

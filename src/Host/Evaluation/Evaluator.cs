@@ -4,10 +4,16 @@ using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Evaluation;
 
-/// <summary>Scores the fixed, seeded, balanced test pair set.</summary>
+/// <summary>
+/// Scores the fixed, seeded, balanced test pair set: every image of its classes embedded once (rendered to floats once
+/// per pair set), then every pair from its two embeddings, so a set of 10,000 pairs over 10,000 images costs 10,000
+/// tower passes instead of 20,000.
+/// </summary>
 internal sealed class Evaluator
 {
     public const int ChunkSize = 500;
+
+    private readonly Dictionary<PairSet, (float[] Images, int[] ClassStart)> _rendered = [];
 
     private readonly SiameseTrainer _trainer;
     private readonly EvaluationOptions _options;
@@ -28,20 +34,68 @@ internal sealed class Evaluator
     /// <summary>Similarity of every pair of <paramref name="pairs"/>.</summary>
     public float[] Score(PairSet pairs)
     {
-        var scores = new float[pairs.Count];
+        ArgumentNullException.ThrowIfNull(pairs);
+        var (images, classStart) = Rendered(pairs);
         int size = pairs.ImageSize;
-        var left = new float[ChunkSize * size];
-        var right = new float[ChunkSize * size];
-        var labels = new float[ChunkSize];
+        int width = _trainer.EmbeddingSize;
+        int total = images.Length / size;
+        var embeddings = new float[(long)total * width];
+        for (int start = 0; start < total; start += 2 * ChunkSize)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            int n = Math.Min(2 * ChunkSize, total - start);
+            _trainer.Embed(images.AsSpan(start * size, n * size), embeddings.AsSpan(start * width, n * width));
+        }
+
+        var scores = new float[pairs.Count];
+        var left = new float[ChunkSize * width];
+        var right = new float[ChunkSize * width];
         for (int start = 0; start < pairs.Count; start += ChunkSize)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             int n = Math.Min(ChunkSize, pairs.Count - start);
-            pairs.Fill(start, n, left, right, labels);
-            _trainer.Similarities(left.AsSpan(0, n * size), right.AsSpan(0, n * size), scores.AsSpan(start, n));
+            for (int i = 0; i < n; i++)
+            {
+                var (leftClass, leftIndex) = pairs.LeftRef(start + i);
+                var (rightClass, rightIndex) = pairs.RightRef(start + i);
+                embeddings.AsSpan((classStart[leftClass] + leftIndex) * width, width).CopyTo(left.AsSpan(i * width));
+                embeddings.AsSpan((classStart[rightClass] + rightIndex) * width, width).CopyTo(right.AsSpan(i * width));
+            }
+
+            _trainer.SimilaritiesOfEmbeddings(left.AsSpan(0, n * width), right.AsSpan(0, n * width), scores.AsSpan(start, n));
         }
 
         return scores;
+    }
+
+    /// <summary>Every image of the pair set's classes, rescaled, one class after another; rendered once per pair set.</summary>
+    private (float[] Images, int[] ClassStart) Rendered(PairSet pairs)
+    {
+        if (_rendered.TryGetValue(pairs, out var rendered))
+        {
+            return rendered;
+        }
+
+        var classes = pairs.Classes;
+        var classStart = new int[classes.Count];
+        int total = 0;
+        for (int c = 0; c < classes.Count; c++)
+        {
+            classStart[c] = total;
+            total += classes[c].Count;
+        }
+
+        int size = pairs.ImageSize;
+        var images = new float[(long)total * size];
+        for (int c = 0; c < classes.Count; c++)
+        {
+            for (int i = 0; i < classes[c].Count; i++)
+            {
+                Pipeline.PixelScale.Rescale(classes[c].Image(i), images.AsSpan((classStart[c] + i) * size, size), pairs.Rescale);
+            }
+        }
+
+        return _rendered[pairs] = (images, classStart);
     }
 
     /// <summary>Accuracy of <paramref name="pairs"/> at <paramref name="threshold"/>.</summary>

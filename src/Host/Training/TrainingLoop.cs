@@ -36,7 +36,10 @@ internal sealed partial class TrainingLoop(
     {
         ArgumentNullException.ThrowIfNull(split);
         var resume = string.IsNullOrWhiteSpace(_training.ResumeFrom) ? null : Checkpoint.Resolve(_training.ResumeFrom);
-        var validation = await ValidationSet.CreateAsync(split.Validation, _pipeline, _training.ValidationSteps, cancellationToken).ConfigureAwait(false);
+        RunPreconditions.CheckData(split, model.Value, _training.ValidationSteps);
+
+        // The validation set and the test pairs are made while training starts: the first epoch's end needs them.
+        var validation = ValidationSet.Start(split.Validation, _pipeline, _training.ValidationSteps, cancellationToken);
         return await TrainerThread.Run(() => Train(split, outputs, validation, resume, cancellationToken)).ConfigureAwait(false);
     }
 
@@ -45,7 +48,7 @@ internal sealed partial class TrainingLoop(
         using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, Evaluator.ChunkSize));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
         var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale, cancellationToken);
-        var testPairs = evaluator.TestPairs(split.Test);
+        var testPairs = Task.Run(() => evaluator.TestPairs(split.Test), cancellationToken);
         var schedule = new LearningRateSchedule(_training.Schedule, trainerSettings.Value.LearningRate, (long)_training.Epochs * _training.StepsPerEpoch, _training.WarmupFraction);
         var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
         using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(telemetry.Value.LogInterval), stream.DescribeQueues);
@@ -63,7 +66,7 @@ internal sealed partial class TrainingLoop(
 
                 FailPoint.Reach("validation", cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
-                outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), evaluator, testPairs, epochClock, meter));
+                outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), evaluator, testPairs, epochClock, meter, cancellationToken));
                 epochClock.Restart();
                 meter.StartEpoch();
                 outputs.SaveProgress(progress, trainer);
@@ -88,7 +91,7 @@ internal sealed partial class TrainingLoop(
         outputs.DrawHistory(progress.History);
         outputs.SaveModel(trainer);
         FailPoint.Reach("evaluation", cancellationToken);
-        var result = evaluator.Evaluate(testPairs);
+        var result = evaluator.Evaluate(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult());
         outputs.SaveEvaluation(result);
         LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
         return new TrainingResult(progress.History, result);
@@ -123,11 +126,11 @@ internal sealed partial class TrainingLoop(
     }
 
     /// <summary>Validates, scores the test pairs when asked, logs the epoch and closes it in <paramref name="progress"/>.</summary>
-    private EpochRecord EndEpoch(SiameseTrainer trainer, TrainingProgress progress, ValidationPairs validation, Evaluator evaluator, PairSet testPairs, Stopwatch epochClock, TrainingTelemetry meter)
+    private EpochRecord EndEpoch(SiameseTrainer trainer, TrainingProgress progress, ValidationPairs validation, Evaluator evaluator, Task<PairSet> testPairs, Stopwatch epochClock, TrainingTelemetry meter, CancellationToken cancellationToken)
     {
         var (valLoss, valAcc) = validation.Evaluate(trainer);
         double seconds = progress.EpochSeconds + epochClock.Elapsed.TotalSeconds;
-        double testAcc = _evaluation.EveryEpoch ? evaluator.Score(testPairs, _evaluation.Threshold) : double.NaN;
+        double testAcc = _evaluation.EveryEpoch ? evaluator.Score(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult(), _evaluation.Threshold) : double.NaN;
         var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainer.LearningRate, seconds, progress.EpochPairs / seconds, testAcc, SinceProcessStart()));
         if (_evaluation.EveryEpoch)
         {

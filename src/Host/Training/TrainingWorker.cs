@@ -50,7 +50,6 @@ internal sealed partial class TrainingWorker(
             run.WriteJson(RunFiles.Configuration, effective);
             FailPoint.Reach("start", stoppingToken);
             var split = await data.LoadAsync(stoppingToken).ConfigureAwait(false);
-            RunPreconditions.CheckData(split, model.Value, training.Value.ValidationSteps);
             await loop.RunAsync(split, new RunOutputs(run, model.Value, effective, output.Value.TensorBoard), stoppingToken).ConfigureAwait(false);
             LogDone(run.Path);
             outcome.ExitCode = ExitCode.Success;

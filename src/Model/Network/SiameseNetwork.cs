@@ -91,6 +91,12 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     /// </summary>
     internal Tensor ForwardStacked(Tensor stacked) => Compare(tower.forward(stacked.reshape(stacked.shape[0], -1))).view(-1);
 
+    /// <summary>The scores of pairs whose embeddings are stacked [2N, D] (left above right): what <see cref="ForwardStacked"/> gives after the tower.</summary>
+    internal Tensor ScoreEmbeddings(Tensor stacked) => Compare(stacked).view(-1);
+
+    /// <summary>The tower over images [N, …] in the caller's dispose scope.</summary>
+    internal Tensor EmbedRows(Tensor images) => tower.forward(images.reshape(images.shape[0], -1));
+
     /// <summary>
     /// The training pass over flat rows [2N, InputSize] (left images above right ones): one score per pair, shape
     /// [N, 1]. The same modules as <see cref="ForwardStacked"/>, without the MLP's flatten and the final reshape.

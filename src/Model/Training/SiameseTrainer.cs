@@ -181,6 +181,9 @@ public sealed unsafe class SiameseTrainer : IDisposable
         }
     }
 
+    /// <summary>Width of an embedding: the tower's last layer.</summary>
+    public int EmbeddingSize => Options.GetHiddenSizes()[^1];
+
     public void Dispose()
     {
         if (disposed)

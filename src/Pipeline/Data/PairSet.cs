@@ -33,6 +33,18 @@ public sealed class PairSet
     /// <summary>1 for a same-digit pair, 0 otherwise.</summary>
     public float[] Labels { get; }
 
+    /// <summary>The classes the pairs are drawn from.</summary>
+    public IReadOnlyList<DigitSet> Classes => _classes;
+
+    /// <summary>The factor the images are rescaled by when rendered.</summary>
+    public float Rescale => _rescale;
+
+    /// <summary>Which image of which class (positions in <see cref="Classes"/>) each side of a pair is.</summary>
+    public (int Class, int Index) LeftRef(int pair) => (_leftClass[pair], _leftIndex[pair]);
+
+    /// <inheritdoc cref="LeftRef"/>
+    public (int Class, int Index) RightRef(int pair) => (_rightClass[pair], _rightIndex[pair]);
+
     public int LeftDigit(int pair) => _classes[_leftClass[pair]].Digit;
 
     public int RightDigit(int pair) => _classes[_rightClass[pair]].Digit;
