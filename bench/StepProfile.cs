@@ -57,6 +57,16 @@ public static class StepProfile
         Time("empty dispose scope", () => { using var scope = NewDisposeScope(); });
         Time("scalar tensor .item<float>()", () => ms.narrow(0, 0, 1).item<float>());
 
+        var dropoutMask = new float[rows * 128];
+        var dropoutRandom = new Siamese.Model.DropoutRandom(1);
+        Time($"dropout mask [{rows},128] (managed xoshiro256**)", () => dropoutRandom.Fill(dropoutMask, 0.1));
+        Time($"dropout apply [{rows},128] (empty + mul)", () =>
+        {
+            using var scope = NewDisposeScope();
+            var mask = empty(rows, 128);
+            h1.mul(mask);
+        });
+
         var trainer = TrainerBatch.NewTrainer(batchSize, threads);
         var batch = TrainerBatch.Random(batchSize, 1);
         Time($"whole TrainStep B={batchSize}", () => batch.Step(trainer));

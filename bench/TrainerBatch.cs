@@ -20,8 +20,10 @@ public sealed class TrainerBatch
 
     public float[] Labels { get; }
 
-    public static SiameseTrainer NewTrainer(int batchSize, int threads) =>
-        new(new ModelOptions(), new TrainerSettings { TorchThreads = threads, Seed = 0 }, batchSize);
+    /// <param name="dropout">The tower's dropout rate (SIAMESE_BENCH_DROPOUT overrides the tutorial's 0.1).</param>
+    public static SiameseTrainer NewTrainer(int batchSize, int threads, double? dropout = null) =>
+        new(new ModelOptions { Dropout = dropout ?? (double.TryParse(Environment.GetEnvironmentVariable("SIAMESE_BENCH_DROPOUT"), System.Globalization.CultureInfo.InvariantCulture, out var rate) ? rate : 0.1) },
+            new TrainerSettings { TorchThreads = threads, Seed = 0 }, batchSize);
 
     public static TrainerBatch Random(int batchSize, int seed)
     {

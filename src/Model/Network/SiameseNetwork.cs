@@ -24,6 +24,7 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     private readonly bool squaredDistance;
     private readonly bool contrastive;
     private readonly float margin;
+    private readonly DropoutRandom dropoutRandom;
 
     // The tower's layers for rows that are already flat (the trainer's path): the MLP skips its flatten. The same modules.
     private readonly nn.Module<Tensor, Tensor>[] layersForRows;
@@ -34,7 +35,8 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
 
-        var layers = TowerLayers(options);
+        dropoutRandom = new DropoutRandom(0);
+        var layers = TowerLayers(options, dropoutRandom);
         tower = nn.Sequential(layers);
         contrastive = options.IsContrastive;
         margin = (float)options.Margin;
@@ -48,6 +50,9 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         {
             InitializeLikeKeras();
         }
+
+        // Seeded from libtorch's generator after the weights are drawn: Training:Seed fixes the masks too.
+        dropoutRandom.Reseed((ulong)randint(long.MaxValue, [1]).item<long>());
     }
 
     /// <summary>One score per pair, shape [N], for images of shape [N, InputSize] (or [N, 28, 28], or [N, 1, 28, 28]).</summary>
@@ -76,6 +81,9 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     internal bool IsSame(float score) => contrastive ? score < margin / 2 : score > 0;
 
     internal bool IsContrastive => contrastive;
+
+    /// <summary>The dropout masks' generator, saved with a trainer's state.</summary>
+    internal DropoutRandom DropoutRandom => dropoutRandom;
 
     internal float Margin => margin;
 
@@ -128,7 +136,7 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         return head!.forward(distance);
     }
 
-    private static List<(string, nn.Module<Tensor, Tensor>)> TowerLayers(ModelOptions options)
+    private static List<(string, nn.Module<Tensor, Tensor>)> TowerLayers(ModelOptions options, DropoutRandom dropoutRandom)
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
         if (options.IsConv)
@@ -157,7 +165,7 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
             layers.Add(($"relu{n}", nn.ReLU(inplace: true)));
             if (n < hidden.Count && options.Dropout > 0)
             {
-                layers.Add(($"dropout{n}", nn.Dropout(options.Dropout)));
+                layers.Add(($"dropout{n}", new Dropout(options.Dropout, dropoutRandom)));
             }
 
             width = hidden[i];

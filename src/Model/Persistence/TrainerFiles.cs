@@ -12,8 +12,13 @@ namespace Siamese.Model;
 /// </summary>
 public static class TrainerFiles
 {
-    /// <summary>Version 2 names the optimiser and holds its state tensors; version 1 (RMSprop's mean squares only) is still read.</summary>
-    private const string StateFormat = "Siamese.SiameseTrainer.State/2";
+    /// <summary>
+    /// Version 3 adds the dropout masks' generator; version 2 names the optimiser and holds its state tensors; version 1
+    /// held RMSprop's mean squares only. Versions 1 and 2 are still read (their dropout masks came from libtorch's
+    /// generator, so a run resumed from them continues with new masks).
+    /// </summary>
+    private const string StateFormat = "Siamese.SiameseTrainer.State/3";
+    private const string SecondStateFormat = "Siamese.SiameseTrainer.State/2";
     private const string FirstStateFormat = "Siamese.SiameseTrainer.State/1";
 
     /// <summary>
@@ -37,6 +42,7 @@ public static class TrainerFiles
 
         using Tensor rng = get_rng_state();
         rng.Save(writer);
+        trainer.Network.DropoutRandom.Save(writer);
     }
 
     /// <summary>Restores what <see cref="SaveState"/> wrote; the model options must match.</summary>
@@ -62,6 +68,10 @@ public static class TrainerFiles
         using Tensor rng = get_rng_state();
         StateReader.LoadTensor(rng, reader, "random generator state");
         set_rng_state(rng);
+        if (format == StateFormat)
+        {
+            trainer.Network.DropoutRandom.Load(reader);
+        }
         trainer.StepCount = steps;
     }
 
@@ -75,7 +85,7 @@ public static class TrainerFiles
     internal static (string Format, long Steps) LoadStateWeights(SiameseNetwork network, ModelOptions options, BinaryReader reader)
     {
         string format = reader.ReadString();
-        if (format is not (StateFormat or FirstStateFormat))
+        if (format is not (StateFormat or SecondStateFormat or FirstStateFormat))
         {
             throw new InvalidDataException($"Not a trainer state (format '{format}', expected '{StateFormat}').");
         }
