@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Siamese.Pipeline.Data;
 
 /// <summary>An unsigned-byte array read from a NumPy <c>.npy</c> file, in C (row-major) order.</summary>
 public sealed record NpyArray(int[] Shape, byte[] Data);
 
+/// <summary>A float32 array read from a .npy file: its shape and its values in C (row-major) order.</summary>
+public sealed record NpyFloatArray(int[] Shape, float[] Data);
+
 /// <summary>
-/// Reads NumPy <c>.npy</c> arrays (format versions 1–3) of dtype uint8, alone or from a <c>.npz</c> zip
+/// Reads NumPy <c>.npy</c> arrays (format versions 1–3) of dtype uint8 (float32 through <see cref="ReadFloat32(string)"/>), alone or from a <c>.npz</c> zip
 /// such as Keras's <c>mnist.npz</c>. The header dictionary is parsed for <c>descr</c>, <c>fortran_order</c>
 /// and <c>shape</c>; Fortran-ordered arrays are transposed to C order.
 /// </summary>
@@ -19,14 +20,9 @@ public sealed record NpyArray(int[] Shape, byte[] Data);
 /// <see cref="DataLimits.MaxDataBytes"/>, and header plus data must be exactly the length the file (or the zip
 /// entry) declares. The data is then read only that far, and the stream must end there.
 /// </remarks>
-/// <summary>A float32 array read from a .npy file: its shape and its values in C (row-major) order.</summary>
-public sealed record NpyFloatArray(int[] Shape, float[] Data);
-
 public static class NpyReader
 {
     private const int MaxEntriesListed = 10;
-
-    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads the named arrays (without the <c>.npy</c> suffix) from an <c>.npz</c> archive.</summary>
     public static IReadOnlyDictionary<string, NpyArray> ReadNpz(string path, params string[] names) =>
@@ -140,7 +136,7 @@ public static class NpyReader
         var data = new float[bytes.Length / sizeof(float)];
         for (int i = 0; i < data.Length; i++)
         {
-            data[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
+            data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
         }
 
         return new NpyFloatArray(shape, fortranOrder && shape.Length > 1 ? FortranToC(data, shape) : data);
@@ -161,10 +157,10 @@ public static class NpyReader
     /// <param name="dtypeProblem">Why a dtype is refused, or null when it is the one wanted.</param>
     private static (int[] Shape, bool FortranOrder, byte[] Data) ReadData(Stream stream, long length, string name, Action<int[]>? checkShape, int elementSize, Func<string, string?> dtypeProblem)
     {
-        var (header, dataStart) = ReadHeader(stream, length, name);
-        string descr = HeaderValue(header, "descr", name);
-        string fortran = HeaderValue(header, "fortran_order", name);
-        string shapeText = HeaderValue(header, "shape", name);
+        var (header, dataStart) = NpyHeader.Read(stream, length, name);
+        string descr = NpyHeader.Value(header, "descr", name);
+        string fortran = NpyHeader.Value(header, "fortran_order", name);
+        string shapeText = NpyHeader.Value(header, "shape", name);
 
         var dtype = descr.Trim('\'', '"');
         if (dtypeProblem(dtype) is { } problem)
@@ -179,8 +175,8 @@ public static class NpyReader
             _ => throw new DataFormatException(name, $"fortran_order '{fortran}' is not True or False"),
         };
 
-        var shape = ParseShape(shapeText, name);
-        long count = ByteCount(shape, elementSize, name);
+        var shape = NpyHeader.ParseShape(shapeText, name);
+        long count = NpyHeader.ByteCount(shape, elementSize, name);
         checkShape?.Invoke(shape);
         long available = length - dataStart;
         if (available != count)
@@ -205,112 +201,6 @@ public static class NpyReader
         }
 
         return (shape, fortranOrder, data);
-    }
-
-    /// <summary>Reads the magic, version and header dictionary (at most <see cref="DataLimits.MaxNpyHeaderLength"/> bytes).</summary>
-    /// <returns>The header text and the offset of the data.</returns>
-    private static (string Header, long DataStart) ReadHeader(Stream stream, long length, string name)
-    {
-        var prefix = new byte[12];
-        int read = stream.ReadAtLeast(prefix.AsSpan(0, 10), 10, throwOnEndOfStream: false);
-        if (read < 10 || !prefix.AsSpan(0, 6).SequenceEqual(Magic))
-        {
-            throw new DataFormatException(name, "not a .npy array (missing \\x93NUMPY magic)");
-        }
-
-        int major = prefix[6];
-        long headerLength;
-        int headerStart;
-        if (major == 1)
-        {
-            headerLength = BinaryPrimitives.ReadUInt16LittleEndian(prefix.AsSpan(8));
-            headerStart = 10;
-        }
-        else if (major is 2 or 3)
-        {
-            if (stream.ReadAtLeast(prefix.AsSpan(10, 2), 2, throwOnEndOfStream: false) < 2)
-            {
-                throw new DataFormatException(name, "truncated .npy header");
-            }
-
-            headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix.AsSpan(8));
-            headerStart = 12;
-        }
-        else
-        {
-            throw new DataFormatException(name, $"unsupported .npy format version {major}.{prefix[7]}");
-        }
-
-        if (headerLength > DataLimits.MaxNpyHeaderLength)
-        {
-            throw new DataFormatException(name, $".npy header length {headerLength} exceeds the {DataLimits.MaxNpyHeaderLength} bytes accepted");
-        }
-
-        if (headerStart + headerLength > length)
-        {
-            throw new DataFormatException(name, "truncated .npy header");
-        }
-
-        var header = new byte[headerLength];
-        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length)
-        {
-            throw new DataFormatException(name, "truncated .npy header");
-        }
-
-        return ((major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(header), headerStart + headerLength);
-    }
-
-    /// <summary>The shape's product times the element size in checked arithmetic, refused beyond <see cref="DataLimits.MaxDataBytes"/>.</summary>
-    private static long ByteCount(int[] shape, int elementSize, string name)
-    {
-        long count = elementSize;
-        try
-        {
-            foreach (var d in shape)
-            {
-                count = checked(count * d);
-            }
-        }
-        catch (OverflowException)
-        {
-            count = long.MaxValue;
-        }
-
-        if (count > DataLimits.MaxDataBytes)
-        {
-            throw new DataFormatException(name, $"shape ({string.Join(", ", shape)}) declares more than the {DataLimits.MaxDataBytes} bytes of data accepted");
-        }
-
-        return count;
-    }
-
-    private static string HeaderValue(string header, string key, string name)
-    {
-        var match = Regex.Match(header, $@"['""]{key}['""]\s*:\s*(\([^)]*\)|'[^']*'|""[^""]*""|True|False)");
-        if (!match.Success)
-        {
-            throw new DataFormatException(name, $".npy header has no '{key}' entry: {Abbreviate(header.Trim())}");
-        }
-
-        return match.Groups[1].Value;
-    }
-
-    private static string Abbreviate(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, 200), "…");
-
-    private static int[] ParseShape(string text, string name)
-    {
-        var inner = text.Trim().TrimStart('(').TrimEnd(')');
-        var parts = inner.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var shape = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!int.TryParse(parts[i].TrimEnd('L'), out shape[i]) || shape[i] < 0)
-            {
-                throw new DataFormatException(name, $"shape {Abbreviate(text)} is not a tuple of non-negative integers");
-            }
-        }
-
-        return shape;
     }
 
     /// <summary>Reorders a column-major (first index fastest) array into row-major (last index fastest).</summary>
