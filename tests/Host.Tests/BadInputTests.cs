@@ -52,6 +52,20 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Run_ProfileWithoutItsSettingsFile_ExitsTwoNamingTheFileAndTheClosestProfile()
+    {
+        using var host = new HostProcess();
+        File.WriteAllText(Path.Combine(host.Home, "appsettings.Fast.json"), "{ \"Training\": { \"Epochs\": 1 } }");
+        host.Environment["DOTNET_ENVIRONMENT"] = "fast";
+
+        var result = host.Run(Timeout, "--Training:Epochs=1");
+
+        Refused(result, "DOTNET_ENVIRONMENT=fast: there is no appsettings.fast.json");
+        Assert.Contains("did you mean Fast?", result.Output);
+        Assert.False(Directory.Exists(Path.Combine(host.Home, "runs")));
+    }
+
+    [Fact]
     public void Run_UnknownVerb_ExitsTwo()
     {
         using var host = new HostProcess();

@@ -33,10 +33,36 @@ internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> add
             throw new ConfigurationFileException($"{e.Message} {e.GetBaseException().Message}", e);
         }
 
+        CheckProfile(builder.Environment.EnvironmentName, home);
         builder.Services.AddSerilog((services, logger) => ConfigureSerilog(logger, builder.Configuration, services));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
         addProduct(builder.Services, builder.Configuration);
         return builder;
+    }
+
+    /// <summary>
+    /// A profile named in <c>DOTNET_ENVIRONMENT</c> (or <c>--environment</c>) must have its settings file: the host
+    /// itself skips a missing <c>appsettings.&lt;Name&gt;.json</c> silently, so <c>DOTNET_ENVIRONMENT=fast</c> would
+    /// train the default recipe while the user believes it is the Fast profile. The host's own names (Production, the
+    /// default; Development; Staging) need no file.
+    /// </summary>
+    /// <exception cref="ConfigurationFileException">The profile's file does not exist.</exception>
+    internal static void CheckProfile(string name, string home)
+    {
+        if (name is "Production" or "Development" or "Staging" || File.Exists(Path.Combine(home, $"appsettings.{name}.json")))
+        {
+            return;
+        }
+
+        var profiles = Directory.EnumerateFiles(home, "appsettings.*.json")
+            .Select(path => Path.GetFileName(path)["appsettings.".Length..^".json".Length])
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var closest = Suggestions.Closest(name, profiles);
+        throw new ConfigurationFileException(
+            $"DOTNET_ENVIRONMENT={name}: there is no appsettings.{name}.json in {home}"
+            + (closest is null ? "" : $"; did you mean {closest}?")
+            + (profiles.Count == 0 ? "" : $" (profiles there: {string.Join(", ", profiles)})"));
     }
 
     /// <summary>
