@@ -30,6 +30,9 @@ public static class ConsoleMode
             case "profile":
                 StepProfile.Run(Arg(1, 20), Arg(2, 1000), Arg(3, 1));
                 return true;
+            case "conv-profile":
+                ConvStepProfile.Run(Arg(1, 128), Arg(2, 30));
+                return true;
             case "aug":
                 Augment(Arg(1, 3));
                 return true;
