@@ -111,6 +111,25 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void EvaluateAndShow_OutputThatCannotBeWritten_RefusedBeforeAnyWork()
+    {
+        using var host = new HostProcess();
+        var model = Path.Combine(host.Home, "runs", "tiny");
+        TestFiles.WriteTinyModel(model);
+        var file = Path.Combine(host.Home, "a-file");
+        File.WriteAllText(file, "kept");
+
+        var evaluate = host.Run(Timeout, "evaluate", "--model", model, "--output", file, "--Evaluation:TestPairs=100");
+        var show = host.Run(Timeout, "show", "test:0", "--output", Path.Combine(file, "digit.png"));
+
+        Refused(evaluate, $"Output {file} cannot be written: {file} is a file, not a folder");
+        Assert.DoesNotContain("Loaded MNIST", evaluate.Output);
+        Refused(show, $"{file} is a file, not a folder");
+        Assert.Equal("kept", File.ReadAllText(file));
+        Assert.Empty(Directory.GetFiles(host.Home, "*" + AtomicFile.TemporaryMarker + "*"));
+    }
+
+    [Fact]
     public void Evaluate_MissingModelOrNoModelJson_ExitsTwoNamingIt()
     {
         using var host = new HostProcess();

@@ -25,6 +25,19 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void Write_FolderCannotTakeTheFile_ErrorNamesTheTargetNotTheTemporary()
+    {
+        string blocker = Path.Combine(directory, "not-a-folder");
+        File.WriteAllText(blocker, "x");
+        string path = Path.Combine(blocker, "evaluation.json");
+
+        var error = Assert.Throws<IOException>(() => AtomicFile.WriteAllText(path, "{}"));
+
+        Assert.StartsWith($"{path} cannot be written: ", error.Message);
+        Assert.Equal([blocker], Directory.GetFiles(directory));
+    }
+
+    [Fact]
     public void WriteByPath_RendererFailsAfterWritingPart_KeepsTheOldFileAndNoTemporary()
     {
         string path = Path.Combine(directory, "history.png");

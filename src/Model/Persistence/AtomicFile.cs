@@ -112,18 +112,26 @@ public static class AtomicFile
         var target = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(target)!;
         var name = Path.GetFileName(target);
-        Directory.CreateDirectory(folder);
-        RemoveDeadWriters(folder, name);
         var temporary = Path.Combine(folder, $".{name}{TemporaryMarker}{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
+            Directory.CreateDirectory(folder);
+            RemoveDeadWriters(folder, name);
             writeTemporary(temporary);
             FailPoint.KillAfterWrite(name);
             File.Move(temporary, target, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The system's message names the temporary file, which the user never asked for; this one names the target.
+            throw new IOException($"{target} cannot be written: {e.Message}", e);
+        }
         finally
         {
-            File.Delete(temporary);
+            if (Directory.Exists(folder))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 }
