@@ -85,7 +85,8 @@ internal static class ArgumentPaths
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            var reason = e.Message.Replace($" '{probe}'", string.Empty, StringComparison.Ordinal);
+            var reason = e.Message.Replace($" : '{probe}'", string.Empty, StringComparison.Ordinal)
+                .Replace($" '{probe}'", string.Empty, StringComparison.Ordinal);
             throw new UserInputException($"Output {folder} cannot be written: {existing} takes no new file ({reason})", e);
         }
 

@@ -31,7 +31,15 @@ public sealed partial class MnistFetcher
             return;
         }
 
-        Directory.CreateDirectory(directory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataUnavailableException(directory, [$"the folder cannot be created ({e.Message})"]);
+        }
+
         var reasons = new List<string>();
         foreach (var source in _sources)
         {

