@@ -1,3 +1,5 @@
+using Siamese.Tests.Shared;
+
 namespace Siamese.Model.Tests;
 
 /// <summary>
@@ -39,18 +41,17 @@ public sealed class WeightsHostileTests : IDisposable
     public void Load_MutatedWeights_LoadOrRefuseWithinCap()
     {
         var valid = ValidWeights();
-        var mutator = new ByteMutator(seed: 17);
-        int loaded = 0, refused = 0;
+        var mutator = new FileMutator(seed: 17);
+        var outcomes = new HostileOutcomes<CheckpointException>(AllocationCap);
         for (int i = 0; i < Mutants; i++)
         {
-            var (bytes, what) = mutator.Mutate(valid, headerLength: 64, fields: [1, 19, 23]);
-            var (error, allocated) = Load(bytes, $"mutant-{i}.bin");
-            Assert.True(error is null or CheckpointException, $"mutant {i} ({what}): {error}");
-            Assert.True(allocated < AllocationCap, $"mutant {i} ({what}): {allocated} bytes allocated");
-            _ = error is null ? loaded++ : refused++;
+            var (bytes, what) = mutator.Mutate(valid, headerLength: 64, fields: [1, 19, 23], overwriteAnywhere: false);
+            var path = Path.Combine(directory, $"mutant-{i}.bin");
+            File.WriteAllBytes(path, bytes);
+            outcomes.Attempt($"mutant {i} ({what})", () => ModelFile.Resolve(path).Load(new TrainerSettings(), maxBatch: 2).Dispose());
         }
 
-        Assert.True(refused > Mutants / 4, $"{loaded} loaded, {refused} refused: the mutations should mostly break the file");
+        Assert.True(outcomes.Refused > Mutants / 4, $"{outcomes.Loaded} loaded, {outcomes.Refused} refused: the mutations should mostly break the file");
     }
 
     [Fact]
@@ -61,29 +62,18 @@ public sealed class WeightsHostileTests : IDisposable
         CheckpointFile.Write(path, new System.Text.Json.Nodes.JsonObject { [CheckpointFile.ModelProperty] = System.Text.Json.JsonSerializer.SerializeToNode(Tiny) }, trainer);
         var valid = File.ReadAllBytes(path);
         int stateStart = valid.Length - TrainerStateLength(trainer);
-        var mutator = new ByteMutator(seed: 29);
+        var mutator = new FileMutator(seed: 29);
+        var outcomes = new HostileOutcomes<CheckpointException>(AllocationCap);
         for (int i = 0; i < Mutants; i++)
         {
-            var (state, what) = mutator.Mutate(valid[stateStart..], headerLength: 200, fields: [60, 70, 80]);
+            var (state, what) = mutator.Mutate(valid[stateStart..], headerLength: 200, fields: [60, 70, 80], overwriteAnywhere: false);
             var mutant = Path.Combine(directory, $"mutant-{i}.bin");
             File.WriteAllBytes(mutant, [.. valid[..stateStart], .. state]);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Exception? error = null;
-            using (var target = new SiameseTrainer(Tiny, new TrainerSettings(), maxBatch: 2))
+            outcomes.Attempt($"mutant {i} ({what})", () =>
             {
-                try
-                {
-                    CheckpointFile.Restore(mutant, target);
-                }
-                catch (Exception e)
-                {
-                    error = e;
-                }
-            }
-
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(error is null or CheckpointException, $"mutant {i} ({what}): {error}");
-            Assert.True(allocated < AllocationCap, $"mutant {i} ({what}): {allocated} bytes allocated");
+                using var target = new SiameseTrainer(Tiny, new TrainerSettings(), maxBatch: 2);
+                CheckpointFile.Restore(mutant, target);
+            });
         }
     }
 

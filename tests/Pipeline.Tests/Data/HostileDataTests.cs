@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using Siamese.Pipeline.Data;
+using Siamese.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Siamese.Pipeline.Tests.Data;
@@ -43,7 +44,7 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
     {
         var mutator = new FileMutator(seed: 1);
         var (images, labels) = ValidIdxPair();
-        var outcomes = new Outcomes(output);
+        var outcomes = new HostileOutcomes<DataFormatException>(AllocationCap);
         for (int i = 0; i < Mutants; i++)
         {
             bool mutateImages = mutator.Random.Next(2) == 0;
@@ -57,10 +58,10 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
             File.WriteAllBytes(_fx.PathOf("images"), mutateImages ? bytes : images);
             File.WriteAllBytes(_fx.PathOf("labels"), mutateImages ? labels : bytes);
 
-            outcomes.Attempt($"raw mutant {i} of the {(mutateImages ? "images" : "labels")}: {what}", () => MnistLoader.LoadIdxPair(_fx.PathOf("images"), _fx.PathOf("labels")));
+            outcomes.Attempt($"raw mutant {i} of the {(mutateImages ? "images" : "labels")}: {what}", () => MnistLoader.LoadIdxPair(_fx.PathOf("images"), _fx.PathOf("labels")), Reason);
         }
 
-        outcomes.AssertBothSeen();
+        Report(outcomes);
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
             MnistFixtures.GzipWithZeros(images, BombZeros),
             MnistFixtures.GzipWithZeros(MnistFixtures.IdxHeader(IdxReader.ImagesMagic, 40_000, 28, 28), BombZeros),
         };
-        var outcomes = new Outcomes(output);
+        var outcomes = new HostileOutcomes<DataFormatException>(AllocationCap);
         for (int i = 0; i < Mutants; i++)
         {
             byte[] bytes;
@@ -97,10 +98,10 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
             File.WriteAllBytes(_fx.PathOf("images.gz"), bytes);
             File.WriteAllBytes(_fx.PathOf("labels.gz"), MnistFixtures.Gzip(labels));
 
-            outcomes.Attempt($"gzip mutant {i}: {what}", () => MnistLoader.LoadIdxPair(_fx.PathOf("images.gz"), _fx.PathOf("labels.gz")));
+            outcomes.Attempt($"gzip mutant {i}: {what}", () => MnistLoader.LoadIdxPair(_fx.PathOf("images.gz"), _fx.PathOf("labels.gz")), Reason);
         }
 
-        outcomes.AssertBothSeen();
+        Report(outcomes);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
         var arrays = MnistFixtures.MnistLikeArrays(12, 6);
         var valid = MnistFixtures.Npz(arrays);
         var bomb = NpzBomb(arrays);
-        var outcomes = new Outcomes(output);
+        var outcomes = new HostileOutcomes<DataFormatException>(AllocationCap);
         for (int i = 0; i < Mutants; i++)
         {
             byte[] bytes;
@@ -140,10 +141,10 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
 
             File.WriteAllBytes(_fx.PathOf("mnist.npz"), bytes);
 
-            outcomes.Attempt($"npz mutant {i}: {what}", () => MnistLoader.LoadNpz(_fx.PathOf("mnist.npz")));
+            outcomes.Attempt($"npz mutant {i}: {what}", () => MnistLoader.LoadNpz(_fx.PathOf("mnist.npz")), Reason);
         }
 
-        outcomes.AssertBothSeen();
+        Report(outcomes);
     }
 
     public void Dispose() => _fx.Dispose();
@@ -267,40 +268,14 @@ public sealed class HostileDataTests(ITestOutputHelper output) : IDisposable
         return buffer.ToArray();
     }
 
-    /// <summary>Runs attempts, failing on any exception but <see cref="DataFormatException"/> and on any attempt over the cap.</summary>
-    private sealed class Outcomes(ITestOutputHelper output)
+    /// <summary>A refusal's reason without its numbers and names, so the summary counts kinds of problem.</summary>
+    private static string Reason(DataFormatException e) =>
+        new string([.. e.Problem.TakeWhile(c => !char.IsDigit(c) && c is not ('(' or '\''))]).Trim();
+
+    /// <summary>Prints what the mutants did, then checks they exercised both outcomes (some still load: data bytes changed).</summary>
+    private void Report(HostileOutcomes<DataFormatException> outcomes)
     {
-        private readonly Dictionary<string, int> _reasons = new(StringComparer.Ordinal);
-        private int _loaded;
-
-        public void Attempt(string what, Func<object> load)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            try
-            {
-                load();
-                _loaded++;
-            }
-            catch (DataFormatException e)
-            {
-                var reason = new string([.. e.Problem.TakeWhile(c => !char.IsDigit(c) && c is not ('(' or '\''))]).Trim();
-                _reasons[reason] = _reasons.GetValueOrDefault(reason) + 1;
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"{what}: {e.GetType().FullName} instead of a DataFormatException: {e}");
-            }
-
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated < AllocationCap, $"{what}: allocated {allocated:N0} bytes, over the {AllocationCap:N0} cap");
-        }
-
-        /// <summary>The mutants exercised both outcomes: some still load (data bytes changed), most are refused.</summary>
-        public void AssertBothSeen()
-        {
-            output.WriteLine($"{_loaded} loaded; refused: {string.Join("; ", _reasons.OrderByDescending(r => r.Value).Select(r => $"{r.Value}× {r.Key}"))}");
-            Assert.True(_reasons.Count > 0, "no mutant was refused");
-            Assert.True(_loaded > 0, "no mutant loaded: the mutations never left a file intact enough to test loading");
-        }
+        output.WriteLine($"{outcomes.Loaded} loaded; refused: {outcomes.Reasons}");
+        outcomes.AssertBothSeen();
     }
 }

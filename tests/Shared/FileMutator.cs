@@ -1,16 +1,17 @@
 using System.Buffers.Binary;
 
-namespace Siamese.Pipeline.Tests.Data;
+namespace Siamese.Tests.Shared;
 
 /// <summary>
 /// Seeded mutations of a valid file, as a hostile or damaged copy would differ from it: a header field set to an
 /// extreme value, flipped header bits, overwritten bytes, truncation, appended garbage — one or two at a time. Each
-/// mutation says what it did, so a failing mutant can be named and reproduced from the seed.
+/// mutation says what it did, so a failing mutant can be named and reproduced from the seed. Shared by every test
+/// project's hostile-input tests (linked from <c>tests/Shared</c>).
 /// </summary>
 internal sealed class FileMutator(int seed)
 {
     /// <summary>Values a 32-bit size field is set to: empty, tiny, 2^n boundaries, the signed and unsigned extremes.</summary>
-    public static readonly uint[] Extremes = [0, 1, 2, 255, 256, 0xFFFF, 0x10000, 1u << 24, 1u << 30, int.MaxValue, 0x80000000, 0xFFFFFFF0, 0xFFFFFFFF];
+    public static readonly uint[] Extremes = [0, 1, 2, 255, 256, 0xFFFF, 0x10000, 1u << 24, (1u << 24) + 1, 1u << 30, int.MaxValue, 0x80000000, 0xFFFFFFF0, 0xFFFFFFFF];
 
     public Random Random { get; } = new(seed);
 
@@ -18,7 +19,11 @@ internal sealed class FileMutator(int seed)
     /// <param name="headerLength">How many leading bytes are header (bit flips land there).</param>
     /// <param name="fields">Offsets of 32-bit header fields.</param>
     /// <param name="bigEndian">The fields' byte order.</param>
-    public (byte[] Bytes, string What) Mutate(byte[] valid, int headerLength, IReadOnlyList<int> fields, bool bigEndian)
+    /// <param name="overwriteAnywhere">
+    /// Whether overwritten bytes may land past the header: yes where the data is checked too (labels outside 0–9), no
+    /// where only the header is (a model's or checkpoint's floats load whatever their values).
+    /// </param>
+    public (byte[] Bytes, string What) Mutate(byte[] valid, int headerLength, IReadOnlyList<int> fields, bool bigEndian = false, bool overwriteAnywhere = true)
     {
         var bytes = (byte[])valid.Clone();
         var what = new List<string>();
@@ -58,7 +63,7 @@ internal sealed class FileMutator(int seed)
                     int overwrites = 1 + Random.Next(16);
                     for (int i = 0; i < overwrites && bytes.Length > 0; i++)
                     {
-                        bytes[Random.Next(bytes.Length)] = (byte)Random.Next(256);
+                        bytes[Random.Next(overwriteAnywhere ? bytes.Length : Math.Min(headerLength, bytes.Length))] = (byte)Random.Next(256);
                     }
 
                     what.Add($"overwrite{overwrites}");
