@@ -12,6 +12,9 @@ internal static class CommonOptions
         Required = true,
     };
 
+    /// <summary>A digit as <c>compare</c> and <c>search</c> take it (the forms <see cref="Commands.DigitSource"/> reads).</summary>
+    public static Argument<string> Digit(string name) => new(name) { Description = "test:<index>, train:<index>, validation:<index>, digit:<0-9> or a PNG/JPEG file (any size or colour; made 28x28 grey, white on black, centred like MNIST)." };
+
     public static Option<string?> Output(string description) => new("--output") { Description = description };
 
     public static Option<bool> Invert(string description = "Picture files are dark digits on light paper.") => new("--invert") { Description = description };

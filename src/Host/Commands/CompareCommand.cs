@@ -13,10 +13,7 @@ namespace Siamese.Host.Commands;
 /// <summary><c>compare &lt;a&gt; &lt;b&gt; --model ...</c>: the similarity of two digits, and the tutorial's side-by-side picture.</summary>
 internal static partial class CompareCommand
 {
-    private static readonly Argument<string> FirstArgument = new("a")
-    {
-        Description = "test:<index>, train:<index>, validation:<index>, digit:<0-9> or a PNG/JPEG file (any size or colour; made 28x28 grey, white on black, centred like MNIST).",
-    };
+    private static readonly Argument<string> FirstArgument = CommonOptions.Digit("a");
 
     private static readonly Argument<string> SecondArgument = new("b") { Description = "The other digit, in the same forms." };
 

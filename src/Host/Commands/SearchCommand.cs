@@ -16,10 +16,7 @@ namespace Siamese.Host.Commands;
 /// </summary>
 internal static partial class SearchCommand
 {
-    private static readonly Argument<string> QueryArgument = new("query")
-    {
-        Description = "test:<index>, train:<index>, validation:<index>, digit:<0-9> or a PNG/JPEG file (any size or colour; made 28x28 grey, white on black, centred like MNIST).",
-    };
+    private static readonly Argument<string> QueryArgument = CommonOptions.Digit("query");
 
     private static readonly Option<string> ModelOption = CommonOptions.Model();
 
