@@ -14,9 +14,12 @@ internal static class PairLosses
     /// <c>binary_cross_entropy_with_logits</c> backward computes, without its forward and backward kernels and the
     /// loss read-back (about a dozen libtorch calls per step). The trainer's tests check it against autograd.
     /// </summary>
-    public static double BinaryCrossEntropyAndGradient(Tensor logits, ReadOnlySpan<float> labels, Span<float> gradient)
+    public static double BinaryCrossEntropyAndGradient(Tensor logits, ReadOnlySpan<float> labels, Span<float> gradient) =>
+        BinaryCrossEntropyAndGradient(MemoryMarshal.Cast<byte, float>(logits.bytes), labels, gradient);
+
+    /// <inheritdoc cref="BinaryCrossEntropyAndGradient(Tensor, ReadOnlySpan{float}, Span{float})"/>
+    public static double BinaryCrossEntropyAndGradient(ReadOnlySpan<float> z, ReadOnlySpan<float> labels, Span<float> gradient)
     {
-        ReadOnlySpan<float> z = MemoryMarshal.Cast<byte, float>(logits.bytes);
         int count = labels.Length;
         double lossSum = 0;
         float scale = 1f / count;

@@ -16,6 +16,8 @@ namespace Siamese.Model;
 /// <para>All parameters live in one flat buffer and all gradients in another (each parameter and its gradient are
 /// views into them), so the optimiser updates the whole network in a handful of tensor operations, and inputs are
 /// copied into tensors allocated once; a step allocates no managed arrays.</para>
+/// <para>The MLP tower with the sigmoid head (the default) steps through <see cref="MlpTrainStep"/>, which computes
+/// autograd's gradients without its graph; the conv tower and the contrastive loss step through autograd.</para>
 /// </remarks>
 public sealed unsafe class SiameseTrainer : IDisposable
 {
@@ -30,6 +32,8 @@ public sealed unsafe class SiameseTrainer : IDisposable
     private readonly unsafe float* logitGradientData;
     private readonly int inputSize;
     private readonly int maxBatch;
+    private readonly MlpTrainStep? mlpStep;
+    private readonly float[] logits;
     private StagedViews staged;
     private bool disposed;
 
@@ -63,6 +67,8 @@ public sealed unsafe class SiameseTrainer : IDisposable
             logitGradientData = KerasRmsProp.DataOf(logitGradients);
         }
 
+        logits = new float[maxBatch];
+        mlpStep = MlpTrainStep.Handles(modelOptions) ? new MlpTrainStep(network, modelOptions, maxBatch) : null;
         network.train();
     }
 
@@ -110,6 +116,16 @@ public sealed unsafe class SiameseTrainer : IDisposable
 
         CheckImages(left, right, count);
         StagedViews views = StageForTraining(left, right, count);
+        if (mlpStep is not null)
+        {
+            Span<float> batchLogits = logits.AsSpan(0, count);
+            double mlpLoss = mlpStep.Run(views.Images, labels, batchLogits, new Span<float>(logitGradientData, count));
+            int mlpCorrect = CountCorrect(batchLogits, labels);
+            optimizer.Step();
+            StepCount++;
+            return new StepResult(mlpLoss, mlpCorrect, count);
+        }
+
         using var scope = NewDisposeScope();
         Tensor scores = network.ForwardTraining(views.Images);
         double loss;
@@ -192,6 +208,7 @@ public sealed unsafe class SiameseTrainer : IDisposable
         }
 
         disposed = true;
+        mlpStep?.Dispose();
         optimizer.Dispose();
         network.Dispose();
         flatParameters.Dispose();
@@ -203,9 +220,10 @@ public sealed unsafe class SiameseTrainer : IDisposable
     }
 
     /// <summary>Pairs whose score says what their label says (<see cref="SiameseNetwork.IsSame"/>).</summary>
-    private int CountCorrect(Tensor scores, ReadOnlySpan<float> labels)
+    private int CountCorrect(Tensor scores, ReadOnlySpan<float> labels) => CountCorrect(MemoryMarshal.Cast<byte, float>(scores.bytes), labels);
+
+    private int CountCorrect(ReadOnlySpan<float> values, ReadOnlySpan<float> labels)
     {
-        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(scores.bytes);
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {
