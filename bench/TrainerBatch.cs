@@ -49,4 +49,33 @@ public sealed class TrainerBatch
     }
 
     public StepResult Step(SiameseTrainer trainer) => trainer.TrainStep(Left, Right, Labels);
+
+    /// <summary>
+    /// <paramref name="count"/> batches of real training pairs: MNIST (<c>MNIST_IDX</c>, default data/mnist) through the
+    /// product's own pipeline (augmentation, pairing) with its default settings, copied out.
+    /// </summary>
+    public static IReadOnlyList<TrainerBatch> FromMnist(int batchSize, int count)
+    {
+        string directory = Environment.GetEnvironmentVariable("MNIST_IDX") ?? new Siamese.Pipeline.Data.DataOptions().Directory;
+        var train = Siamese.Pipeline.Data.MnistLoader.TryLoad(directory)?.Train ?? throw new InvalidOperationException($"No MNIST in {directory} (set MNIST_IDX).");
+        var options = new Siamese.Pipeline.PipelineOptions { BatchSize = batchSize };
+        var stream = Siamese.Pipeline.PairStream.Start(Siamese.Pipeline.Data.DatasetSplit.GroupByClass(train, null), options, Siamese.Pipeline.StreamSettings.Training(options), 0, CancellationToken.None);
+        try
+        {
+            var batches = new List<TrainerBatch>(count);
+            while (batches.Count < count)
+            {
+                var batch = stream.Batches.ReadAsync().AsTask().GetAwaiter().GetResult();
+                int n = batch.Count * batch.ImageSize;
+                batches.Add(new TrainerBatch(batch.Left.AsSpan(0, n).ToArray(), batch.Right.AsSpan(0, n).ToArray(), batch.Labels.AsSpan(0, batch.Count).ToArray()));
+                stream.Pool.Return(batch);
+            }
+
+            return batches;
+        }
+        finally
+        {
+            stream.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
 }
