@@ -8,13 +8,13 @@ public sealed class TrainingLoopTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("siamese-run-").FullName;
 
-    private static TrainingLoop Run(TrainingOptions training, IBatchSource batches, int batchSize = 8, int testPairs = 200, ModelOptions? model = null, TrainerSettings? settings = null) => new(
+    private static TrainingLoop Run(TrainingOptions training, IBatchSource batches, int batchSize = 8, int testPairs = 200, ModelOptions? model = null, TrainerSettings? settings = null, bool everyEpoch = false) => new(
         batches,
         Options.Create(new PipelineOptions { BatchSize = batchSize }),
         Options.Create(model ?? new ModelOptions()),
         Options.Create(settings ?? new TrainerSettings { LearningRate = 1e-3 }),
         Options.Create(training),
-        Options.Create(new EvaluationOptions { TestPairs = testPairs }),
+        Options.Create(new EvaluationOptions { TestPairs = testPairs, EveryEpoch = everyEpoch }),
         Options.Create(new TelemetryOptions()),
         NullLogger<TrainingLoop>.Instance);
 
@@ -43,6 +43,29 @@ public sealed class TrainingLoopTests : IDisposable
         var events = Assert.Single(Directory.GetFiles(folder.File("tensorboard"), "events.out.tfevents.*"));
         Assert.True(new FileInfo(events).Length > 6 * 6 * 20, "one event per scalar per epoch");
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
+    }
+
+    [Fact]
+    public async Task RunAsync_EveryEpoch_EachEpochsTestAccuracyIsThatEpochsModelOnTheTestPairs()
+    {
+        // With a constant rate, the first k epochs of a longer run are a k-epoch run: the k-epoch run's final test
+        // evaluation (same pairs, same 0.5 threshold) is what the longer run must have recorded for epoch k.
+        var split = SyntheticDigits.Split();
+        using var everyEpoch = RunDirectory.Open(Path.Combine(_root, "every"));
+        var scored = await Run(Recipe(epochs: 3), SyntheticDigits.FakeStream(8), everyEpoch: true).RunAsync(split, Outputs(everyEpoch), CancellationToken.None);
+        var atEpoch = new List<double>();
+        for (int epochs = 1; epochs <= 2; epochs++)
+        {
+            using var shorter = RunDirectory.Open(Path.Combine(_root, $"short{epochs}"));
+            atEpoch.Add((await Run(Recipe(epochs), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(shorter), CancellationToken.None)).Evaluation.Accuracy);
+        }
+
+        atEpoch.Add(scored.Evaluation.Accuracy);
+
+        Assert.Equal(atEpoch, scored.History.Select(h => h.TestAcc));
+        Assert.NotEqual(atEpoch[0], atEpoch[^1]);
+        Assert.All(scored.History, h => Assert.InRange(h.SinceStart, 0, 3600));
+        Assert.Equal(scored.History.Select(h => h.TestAcc), EpochRecord.ParseCsv(File.ReadAllText(everyEpoch.File("history.csv"))).Select(h => h.TestAcc));
     }
 
     [Fact]
