@@ -51,10 +51,17 @@ internal sealed class RunOutputs
         log.Scalar("loss/validation", record.ValLoss, record.Epoch);
         log.Scalar("accuracy/train", record.Acc, record.Epoch);
         log.Scalar("accuracy/validation", record.ValAcc, record.Epoch);
-        log.Scalar("accuracy/test", record.TestAcc, record.Epoch);
+        if (!double.IsNaN(record.TestAcc))
+        {
+            log.Scalar("accuracy/test", record.TestAcc, record.Epoch);
+        }
+
         log.Scalar("throughput/pairs_per_second", record.PairsPerSecond, record.Epoch);
         log.Scalar("learning_rate", record.LearningRate, record.Epoch);
     }
+
+    /// <summary>An epoch's test pair accuracy, scored after the epoch was logged (<c>Evaluation:EveryEpoch</c>).</summary>
+    public void TestScored(int epoch, double accuracy) => _tensorBoard?.Scalar("accuracy/test", accuracy, epoch);
 
     /// <summary>The checkpoint of <paramref name="progress"/>, then the history files it holds.</summary>
     public void SaveProgress(TrainingProgress progress, SiameseTrainer trainer)

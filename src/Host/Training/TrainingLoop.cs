@@ -45,6 +45,8 @@ internal sealed partial class TrainingLoop(
 
     private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, CancellationToken cancellationToken)
     {
+        // Before the trainer: see EpochScorer.
+        using var scorer = _evaluation.EveryEpoch ? new EpochScorer(model.Value, trainerSettings.Value, _evaluation, _pipeline.Augmentation.Rescale, SinceProcessStart) : null;
         using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, Evaluator.ChunkSize));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
         var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale, cancellationToken);
@@ -66,7 +68,9 @@ internal sealed partial class TrainingLoop(
 
                 FailPoint.Reach("validation", cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
-                outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), evaluator, testPairs, epochClock, meter, cancellationToken));
+                CollectTestScore(scorer, progress, outputs);
+                outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), epochClock, meter));
+                scorer?.Start(trainer, progress.CompletedEpochs, testPairs);
                 epochClock.Restart();
                 meter.StartEpoch();
                 outputs.SaveProgress(progress, trainer);
@@ -75,6 +79,7 @@ internal sealed partial class TrainingLoop(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
+            CollectTestScore(scorer, progress, outputs);
             outputs.SaveProgress(progress, trainer);
             outputs.DrawHistory(progress.History);
             LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
@@ -84,6 +89,11 @@ internal sealed partial class TrainingLoop(
         {
             stream.DisposeAsync().AsTask().GetAwaiter().GetResult();
             meter.LogSummary();
+        }
+
+        if (CollectTestScore(scorer, progress, outputs))
+        {
+            outputs.SaveProgress(progress, trainer);
         }
 
         FailPoint.Reach("export", cancellationToken);
@@ -125,20 +135,29 @@ internal sealed partial class TrainingLoop(
         }
     }
 
-    /// <summary>Validates, scores the test pairs when asked, logs the epoch and closes it in <paramref name="progress"/>.</summary>
-    private EpochRecord EndEpoch(SiameseTrainer trainer, TrainingProgress progress, ValidationPairs validation, Evaluator evaluator, Task<PairSet> testPairs, Stopwatch epochClock, TrainingTelemetry meter, CancellationToken cancellationToken)
+    /// <summary>Validates, logs the epoch and closes it in <paramref name="progress"/>; the test pairs are scored by <see cref="EpochScorer"/>.</summary>
+    private EpochRecord EndEpoch(SiameseTrainer trainer, TrainingProgress progress, ValidationPairs validation, Stopwatch epochClock, TrainingTelemetry meter)
     {
         var (valLoss, valAcc) = validation.Evaluate(trainer);
         double seconds = progress.EpochSeconds + epochClock.Elapsed.TotalSeconds;
-        double testAcc = _evaluation.EveryEpoch ? evaluator.Score(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult(), _evaluation.Threshold) : double.NaN;
-        var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainer.LearningRate, seconds, progress.EpochPairs / seconds, testAcc, SinceProcessStart()));
-        if (_evaluation.EveryEpoch)
-        {
-            LogTestAccuracy(record.Epoch, testAcc, record.SinceStart);
-        }
-
+        var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainer.LearningRate, seconds, progress.EpochPairs / seconds, double.NaN, SinceProcessStart()));
         LogEpoch(record.Epoch, _training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
         return record;
+    }
+
+    /// <summary>Puts the last epoch's test score, if one is pending, into its history row (with the time it was known) and logs it.</summary>
+    private bool CollectTestScore(EpochScorer? scorer, TrainingProgress progress, RunOutputs outputs)
+    {
+        if (scorer?.Collect() is not { } score)
+        {
+            return false;
+        }
+
+        int row = progress.History.FindLastIndex(h => h.Epoch == score.Epoch);
+        progress.History[row] = progress.History[row] with { TestAcc = score.Accuracy, SinceStart = score.SinceStart };
+        outputs.TestScored(score.Epoch, score.Accuracy);
+        LogTestAccuracy(score.Epoch, score.Accuracy, score.SinceStart);
+        return true;
     }
 
     private static double SinceProcessStart()

@@ -197,6 +197,28 @@ public sealed unsafe class SiameseTrainer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes this trainer's weights a copy of <paramref name="source"/>'s, a network of the same shape: a snapshot to
+    /// evaluate on another thread while <paramref name="source"/> trains on (each trainer used by one thread at a time).
+    /// </summary>
+    public void CopyWeightsFrom(SiameseTrainer source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(source.disposed, source);
+        if (!ParameterShapes.Select(p => (p.Name, string.Join('x', p.Shape))).SequenceEqual(source.ParameterShapes.Select(p => (p.Name, string.Join('x', p.Shape)))))
+        {
+            throw new ArgumentException($"The networks differ in shape: {Options.Describe()} and {source.Options.Describe()}.", nameof(source));
+        }
+
+        using var noGrad = no_grad();
+        Tensor copied = flatParameters.copy_(source.flatParameters);
+        if (!ReferenceEquals(copied, flatParameters))
+        {
+            copied.Dispose();
+        }
+    }
+
     /// <summary>Width of an embedding: the tower's last layer.</summary>
     public int EmbeddingSize => Options.GetHiddenSizes()[^1];
 
