@@ -138,6 +138,24 @@ public sealed class SiameseTrainerTests : IDisposable
     }
 
     [Fact]
+    public void TrainStep_TrainerMadeAndSteppedInsideACallersDisposeScope_KeepsWorkingAfterIt()
+    {
+        var pairs = SyntheticPairs.Create(20, InputSize, seed: 12);
+        SiameseTrainer trainer;
+        using (NewDisposeScope())
+        {
+            trainer = NewTrainer(seed: 13);
+            trainer.TrainStep(pairs.Left, pairs.Right, pairs.Labels);
+        }
+
+        using (trainer)
+        {
+            StepResult after = trainer.TrainStep(pairs.Left, pairs.Right, pairs.Labels);
+            Assert.True(double.IsFinite(after.Loss));
+        }
+    }
+
+    [Fact]
     public void CopyWeightsFrom_OtherShape_ThrowsNamingBoth()
     {
         using var source = new SiameseTrainer(new ModelOptions { HiddenSizes = [64, 32] }, new TrainerSettings { TorchThreads = 1 }, 4);

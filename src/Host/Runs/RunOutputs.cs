@@ -68,8 +68,15 @@ internal sealed class RunOutputs
     {
         ArgumentNullException.ThrowIfNull(progress);
         Checkpoint.Save(_run.CheckpointPath, progress, _model, _configuration, trainer);
-        _run.WriteAllText(RunFiles.History, EpochRecord.ToCsv(progress.History));
-        _run.WriteJson(RunFiles.HistoryJson, progress.History);
+        WriteHistory(progress.History);
+    }
+
+    /// <summary>The history files alone (<c>history.csv</c>, <c>history.json</c>): what a failing run can still correct without moving its checkpoint.</summary>
+    public void WriteHistory(IReadOnlyList<EpochRecord> history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        _run.WriteAllText(RunFiles.History, EpochRecord.ToCsv(history));
+        _run.WriteJson(RunFiles.HistoryJson, history);
     }
 
     /// <summary>The history plot, drawn when a run ends (finished or interrupted): ~35 ms, too slow for every epoch on the trainer thread.</summary>

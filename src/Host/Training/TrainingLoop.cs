@@ -52,6 +52,12 @@ internal sealed partial class TrainingLoop(
         var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale, cancellationToken);
         var testPairs = Task.Run(() => evaluator.TestPairs(split.Test), cancellationToken);
         var schedule = new LearningRateSchedule(_training.Schedule, trainerSettings.Value.LearningRate, (long)_training.Epochs * _training.StepsPerEpoch, _training.WarmupFraction);
+        if (scorer is not null && progress.StepInEpoch == 0 && progress.History.Count > 0 && double.IsNaN(progress.History[^1].TestAcc))
+        {
+            // Resumed from an epoch-end checkpoint written before that epoch's score was known: these are its weights.
+            scorer.Start(trainer, progress.CompletedEpochs, testPairs);
+        }
+
         var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
         using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(telemetry.Value.LogInterval), stream.DescribeQueues);
         var epochClock = Stopwatch.StartNew();
@@ -79,10 +85,20 @@ internal sealed partial class TrainingLoop(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
-            CollectTestScore(scorer, progress, outputs);
+            TryCollectTestScore(scorer, progress, outputs);
             outputs.SaveProgress(progress, trainer);
             outputs.DrawHistory(progress.History);
             LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
+            throw;
+        }
+        catch (Exception) when (scorer is not null)
+        {
+            // The run fails mid-epoch and keeps its last epoch-end checkpoint; the history files still get that epoch's score.
+            if (TryCollectTestScore(scorer, progress, outputs))
+            {
+                outputs.WriteHistory(progress.History);
+            }
+
             throw;
         }
         finally
@@ -145,6 +161,20 @@ internal sealed partial class TrainingLoop(
         return record;
     }
 
+    /// <summary><see cref="CollectTestScore"/> on a path that is already ending the run: a failed score is logged, not thrown over the reason the run ends.</summary>
+    private bool TryCollectTestScore(EpochScorer? scorer, TrainingProgress progress, RunOutputs outputs)
+    {
+        try
+        {
+            return CollectTestScore(scorer, progress, outputs);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogTestScoreLost(e.Message);
+            return false;
+        }
+    }
+
     /// <summary>Puts the last epoch's test score, if one is pending, into its history row (with the time it was known) and logs it.</summary>
     private bool CollectTestScore(EpochScorer? scorer, TrainingProgress progress, RunOutputs outputs)
     {
@@ -186,6 +216,9 @@ internal sealed partial class TrainingLoop(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}: test pair accuracy {TestAccuracy:F4}, {SinceStart:F1} s since start")]
     private partial void LogTestAccuracy(int epoch, double testAccuracy, double sinceStart);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The last epoch's test pair score was lost: {Reason}")]
+    private partial void LogTestScoreLost(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from {Checkpoint}: {CompletedEpochs} epochs done, step {Step} of the next, {Batches} batches consumed")]
     private partial void LogResumed(string checkpoint, int completedEpochs, int step, long batches);

@@ -110,14 +110,14 @@ internal sealed unsafe class MlpTrainStep : IDisposable
 
     private static Tensor Detached(Tensor parameter, List<Tensor> owned)
     {
-        Tensor detached = parameter.detach();
+        Tensor detached = parameter.detach().DetachFromDisposeScope();
         owned.Add(detached);
         return detached;
     }
 
     private static Tensor Gradient(Tensor parameter, List<Tensor> owned)
     {
-        Tensor gradient = parameter.grad ?? throw new InvalidOperationException("The parameter has no gradient buffer.");
+        Tensor gradient = parameter.grad?.DetachFromDisposeScope() ?? throw new InvalidOperationException("The parameter has no gradient buffer.");
         owned.Add(gradient);
         return gradient;
     }
@@ -221,16 +221,18 @@ internal sealed unsafe class MlpTrainStep : IDisposable
     {
         if (views.Rows != count || !ReferenceEquals(views.Source, rows))
         {
-            views.Dispose();
-            var outputs = activations.Select(a => a.narrow(0, 0, count)).ToArray();
-            var outputGradients = activationGradients.Select(a => a.narrow(0, 0, count)).ToArray();
+            // Owned here, not by a caller's dispose scope; the old views go only once the new ones exist.
+            var outputs = activations.Select(a => a.narrow(0, 0, count).DetachFromDisposeScope()).ToArray();
+            var outputGradients = activationGradients.Select(a => a.narrow(0, 0, count).DetachFromDisposeScope()).ToArray();
+            var replaced = views;
             views = new RowViews(
                 count,
                 rows,
                 [rows, .. outputs[..^1]],
                 outputs,
                 outputGradients,
-                outputGradients.Select(g => g.t()).ToArray());
+                outputGradients.Select(g => g.t().DetachFromDisposeScope()).ToArray());
+            replaced.Dispose();
         }
 
         return views;
@@ -242,7 +244,7 @@ internal sealed unsafe class MlpTrainStep : IDisposable
         private DenseLayer(Linear linear, List<Tensor> owned)
         {
             Weight = Detached(linear.weight!, owned);
-            WeightTransposed = Weight.t();
+            WeightTransposed = Weight.t().DetachFromDisposeScope();
             owned.Add(WeightTransposed);
             Outputs = (int)Weight.shape[0];
             Bias = DataOf(Detached(linear.bias!, owned));

@@ -69,6 +69,39 @@ public sealed class TrainingLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_EveryEpochRunFailsAfterAnEpochThenResumes_NoEpochLosesItsTestScore()
+    {
+        // Epoch 1's score is collected at epoch 2's end, after epoch 1's checkpoint was written: a run that fails in
+        // epoch 2 must still put it in its history files, and a run resumed from that checkpoint must score it again.
+        var split = SyntheticDigits.Split();
+        var path = Path.Combine(_root, "fails");
+        using (var failing = RunDirectory.Open(path))
+        {
+            var poisoned = SyntheticDigits.FakeStream(8, alter: (k, batch) =>
+            {
+                if (k == 15)
+                {
+                    batch.Left.AsSpan().Fill(float.NaN);
+                }
+
+                return batch;
+            });
+            await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned, everyEpoch: true).RunAsync(split, Outputs(failing), CancellationToken.None));
+            var written = Assert.Single(EpochRecord.ParseCsv(File.ReadAllText(failing.File("history.csv"))));
+            Assert.True(double.IsFinite(written.TestAcc), "the failed run's history lost epoch 1's test score");
+            Assert.True(double.IsNaN(Assert.Single(Checkpoint.ReadProgress(failing.CheckpointPath).History).TestAcc));
+        }
+
+        using var resumed = RunDirectory.Open(path);
+        var result = await Run(Recipe(resume: path), SyntheticDigits.FakeStream(8), everyEpoch: true).RunAsync(split, Outputs(resumed), CancellationToken.None);
+
+        Assert.All(result.History, h => Assert.True(double.IsFinite(h.TestAcc), $"epoch {h.Epoch} has no test score"));
+        using var once = RunDirectory.Open(Path.Combine(_root, "once"));
+        var oneEpoch = await Run(Recipe(epochs: 1), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(once), CancellationToken.None);
+        Assert.Equal(oneEpoch.Evaluation.Accuracy, result.History[0].TestAcc);
+    }
+
+    [Fact]
     public async Task RunAsync_InterruptedMidEpochThenResumed_MatchesUninterruptedRun()
     {
         var split = SyntheticDigits.Split();
