@@ -19,7 +19,7 @@ namespace Siamese.Model;
 /// <para>The MLP tower with the sigmoid head (the default) steps through <see cref="MlpTrainStep"/>, which computes
 /// autograd's gradients without its graph; the conv tower and the contrastive loss step through autograd.</para>
 /// </remarks>
-public sealed unsafe class SiameseTrainer : IDisposable
+public sealed unsafe partial class SiameseTrainer : IDisposable
 {
     private readonly SiameseNetwork network;
     private readonly Tensor flatParameters;
@@ -116,85 +116,10 @@ public sealed unsafe class SiameseTrainer : IDisposable
 
         CheckImages(left, right, count);
         StagedViews views = StageForTraining(left, right, count);
-        if (mlpStep is not null)
-        {
-            Span<float> batchLogits = logits.AsSpan(0, count);
-            double mlpLoss = mlpStep.Run(views.Images, labels, batchLogits, new Span<float>(logitGradientData, count));
-            int mlpCorrect = CountCorrect(batchLogits, labels);
-            optimizer.Step();
-            StepCount++;
-            return new StepResult(mlpLoss, mlpCorrect, count);
-        }
-
-        using var scope = NewDisposeScope();
-        Tensor scores = network.ForwardTraining(views.Images);
-        double loss;
-        try
-        {
-            if (network.IsContrastive)
-            {
-                Tensor mean = PairLosses.Contrastive(scores, StageTargets(labels), network.Margin, nn.Reduction.Mean);
-                loss = mean.item<float>();
-                mean.backward();
-            }
-            else
-            {
-                loss = PairLosses.BinaryCrossEntropyAndGradient(scores, labels, new Span<float>(logitGradientData, count));
-                scores.backward(views.LogitGradient);
-            }
-        }
-        catch
-        {
-            // A partial backward pass may have accumulated into the gradient buffer, which Step would have cleared.
-            flatGradients.zero_();
-            throw;
-        }
-
-        int correct = CountCorrect(scores, labels);
+        var (loss, correct) = mlpStep is null ? AutogradPass(views, labels) : MlpPass(mlpStep, views, labels);
         optimizer.Step();
         StepCount++;
         return new StepResult(loss, correct, count);
-    }
-
-    /// <summary>Loss and accuracy in evaluation mode (no dropout, no gradients), for any number of pairs.</summary>
-    public StepResult Evaluate(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
-    {
-        int count = labels.Length;
-        double lossSum = 0;
-        int correct = 0;
-        using (Evaluating(left, right, count))
-        {
-            for (int start = 0; start < count; start += maxBatch)
-            {
-                int n = Math.Min(maxBatch, count - start);
-                using var scope = NewDisposeScope();
-                ReadOnlySpan<float> chunkLabels = labels.Slice(start, n);
-                Tensor scores = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n));
-                Tensor target = StageTargets(chunkLabels);
-                lossSum += (network.IsContrastive
-                    ? PairLosses.Contrastive(scores, target, network.Margin, nn.Reduction.Sum)
-                    : PairLosses.BinaryCrossEntropySum(scores, target)).item<float>();
-                correct += CountCorrect(scores, chunkLabels);
-            }
-        }
-
-        return new StepResult(count == 0 ? 0 : lossSum / count, correct, count);
-    }
-
-    /// <summary>Writes each pair's similarity in [0, 1] (<see cref="SiameseNetwork.Similarity"/>), in evaluation mode, into <paramref name="output"/>.</summary>
-    public void Similarities(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> output)
-    {
-        int count = output.Length;
-        using (Evaluating(left, right, count))
-        {
-            for (int start = 0; start < count; start += maxBatch)
-            {
-                int n = Math.Min(maxBatch, count - start);
-                using var scope = NewDisposeScope();
-                Tensor similarity = network.Similarity(network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n)));
-                MemoryMarshal.Cast<byte, float>(similarity.bytes).CopyTo(output.Slice(start, n));
-            }
-        }
     }
 
     /// <summary>
@@ -239,6 +164,44 @@ public sealed unsafe class SiameseTrainer : IDisposable
         targets.Dispose();
         logitGradients.Dispose();
         staged.Dispose();
+    }
+
+    /// <summary>Forward and backward through <see cref="MlpTrainStep"/>: the batch's loss and correct pairs, the gradients in the flat buffer.</summary>
+    private (double Loss, int Correct) MlpPass(MlpTrainStep step, StagedViews views, ReadOnlySpan<float> labels)
+    {
+        Span<float> batchLogits = logits.AsSpan(0, labels.Length);
+        double loss = step.Run(views.Images, labels, batchLogits, new Span<float>(logitGradientData, labels.Length));
+        return (loss, CountCorrect(batchLogits, labels));
+    }
+
+    /// <summary>Forward and backward through autograd (the conv tower, the contrastive loss): the batch's loss and correct pairs, the gradients in the flat buffer.</summary>
+    private (double Loss, int Correct) AutogradPass(StagedViews views, ReadOnlySpan<float> labels)
+    {
+        using var scope = NewDisposeScope();
+        Tensor scores = network.ForwardTraining(views.Images);
+        double loss;
+        try
+        {
+            if (network.IsContrastive)
+            {
+                Tensor mean = PairLosses.Contrastive(scores, StageTargets(labels), network.Margin, nn.Reduction.Mean);
+                loss = mean.item<float>();
+                mean.backward();
+            }
+            else
+            {
+                loss = PairLosses.BinaryCrossEntropyAndGradient(scores, labels, new Span<float>(logitGradientData, labels.Length));
+                scores.backward(views.LogitGradient);
+            }
+        }
+        catch
+        {
+            // A partial backward pass may have accumulated into the gradient buffer, which Step would have cleared.
+            flatGradients.zero_();
+            throw;
+        }
+
+        return (loss, CountCorrect(scores, labels));
     }
 
     /// <summary>Pairs whose score says what their label says (<see cref="SiameseNetwork.IsSame"/>).</summary>
@@ -294,35 +257,6 @@ public sealed unsafe class SiameseTrainer : IDisposable
     {
         labels.CopyTo(MemoryMarshal.Cast<byte, float>(targets.bytes));
         return targets.narrow(0, 0, labels.Length);
-    }
-
-    /// <summary>Checks the pairs, then switches to evaluation mode (no dropout, no gradients) until disposed.</summary>
-    private EvaluationMode Evaluating(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        CheckImages(left, right, count);
-        network.eval();
-        return new EvaluationMode(network, no_grad());
-    }
-
-    /// <summary>The images of pairs [start, start + count) in a flat side.</summary>
-    private ReadOnlySpan<float> Rows(ReadOnlySpan<float> side, int start, int count) => side.Slice(start * inputSize, count * inputSize);
-
-    private Tensor StageImages(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
-    {
-        Span<float> buffer = MemoryMarshal.Cast<byte, float>(inputs.bytes);
-        left.CopyTo(buffer);
-        right.CopyTo(buffer[left.Length..]);
-        return inputs.narrow(0, 0, 2L * count);
-    }
-
-    private readonly struct EvaluationMode(SiameseNetwork network, IDisposable noGrad) : IDisposable
-    {
-        public void Dispose()
-        {
-            noGrad.Dispose();
-            network.train();
-        }
     }
 
     private readonly record struct StagedViews(int Count, Tensor Images, Tensor[] LogitGradient) : IDisposable
