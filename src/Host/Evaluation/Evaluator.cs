@@ -13,8 +13,6 @@ internal sealed class Evaluator
 {
     public const int ChunkSize = 500;
 
-    private readonly Dictionary<PairSet, (float[] Images, int[] ClassStart)> _rendered = [];
-
     private readonly SiameseTrainer _trainer;
     private readonly EvaluationOptions _options;
     private readonly float _rescale;
@@ -35,7 +33,7 @@ internal sealed class Evaluator
     public float[] Score(PairSet pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        var (images, classStart) = Rendered(pairs);
+        var (images, classStart) = pairs.AllImages;
         int size = pairs.ImageSize;
         int width = _trainer.EmbeddingSize;
         int total = images.Length / size;
@@ -66,36 +64,6 @@ internal sealed class Evaluator
         }
 
         return scores;
-    }
-
-    /// <summary>Every image of the pair set's classes, rescaled, one class after another; rendered once per pair set.</summary>
-    private (float[] Images, int[] ClassStart) Rendered(PairSet pairs)
-    {
-        if (_rendered.TryGetValue(pairs, out var rendered))
-        {
-            return rendered;
-        }
-
-        var classes = pairs.Classes;
-        var classStart = new int[classes.Count];
-        int total = 0;
-        for (int c = 0; c < classes.Count; c++)
-        {
-            classStart[c] = total;
-            total += classes[c].Count;
-        }
-
-        int size = pairs.ImageSize;
-        var images = new float[(long)total * size];
-        for (int c = 0; c < classes.Count; c++)
-        {
-            for (int i = 0; i < classes[c].Count; i++)
-            {
-                Pipeline.PixelScale.Rescale(classes[c].Image(i), images.AsSpan((classStart[c] + i) * size, size), pairs.Rescale);
-            }
-        }
-
-        return _rendered[pairs] = (images, classStart);
     }
 
     /// <summary>Accuracy of <paramref name="pairs"/> at <paramref name="threshold"/>.</summary>

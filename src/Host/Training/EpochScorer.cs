@@ -7,7 +7,7 @@ namespace Siamese.Host.Training;
 
 /// <summary>
 /// <c>Evaluation:EveryEpoch</c>'s test-pair scoring on the second core while the next epoch trains: at an epoch's end
-/// the weights are copied into a second network (a few microseconds), which scores the test pairs on its own thread;
+/// the weights are copied into a second network (one copy of the flat parameter buffer), which scores the test pairs on its own thread;
 /// the trainer collects the result at the next epoch's end (or when the run ends or is interrupted), by which time it
 /// is normally ready. The score is of exactly the epoch-end weights, and its <c>since_start</c> is when it was known.
 /// </summary>

@@ -4,7 +4,7 @@ namespace Siamese.Pipeline.Data;
 /// A fixed, seeded, balanced set of image pairs drawn from one split, without augmentation: the first
 /// ceil(n/2) pairs are two distinct images of one digit (digit uniform, label 1), the rest are images of two
 /// different digits (the two digits uniform among distinct pairs, label 0). Pairs are stored as indices and
-/// rendered to rescaled floats on demand, so a large set costs little memory.
+/// rendered to rescaled floats on demand, so a large set costs little memory until it is scored (<see cref="AllImages"/>).
 /// </summary>
 public sealed class PairSet
 {
@@ -14,6 +14,7 @@ public sealed class PairSet
     private readonly int[] _leftIndex;
     private readonly int[] _rightClass;
     private readonly int[] _rightIndex;
+    private readonly Lazy<(float[] Images, int[] ClassStart)> _allImages;
 
     private PairSet(IReadOnlyList<DigitSet> classes, float rescale, int count)
     {
@@ -24,6 +25,7 @@ public sealed class PairSet
         _rightClass = new int[count];
         _rightIndex = new int[count];
         Labels = new float[count];
+        _allImages = new(RenderAllImages);
     }
 
     public int Count => Labels.Length;
@@ -36,8 +38,11 @@ public sealed class PairSet
     /// <summary>The classes the pairs are drawn from.</summary>
     public IReadOnlyList<DigitSet> Classes => _classes;
 
-    /// <summary>The factor the images are rescaled by when rendered.</summary>
-    public float Rescale => _rescale;
+    /// <summary>
+    /// Every image of <see cref="Classes"/>, rescaled, class after class, and where each class's first image is: made on
+    /// first use (once, whichever thread asks first) and kept, so everything that scores this set shares one copy.
+    /// </summary>
+    public (float[] Images, int[] ClassStart) AllImages => _allImages.Value;
 
     /// <summary>Which image of which class (positions in <see cref="Classes"/>) each side of a pair is.</summary>
     public (int Class, int Index) LeftRef(int pair) => (_leftClass[pair], _leftIndex[pair]);
@@ -96,6 +101,29 @@ public sealed class PairSet
             PixelScale.Rescale(RightImage(start + i), right.Slice(i * size, size), _rescale);
             labels[i] = Labels[start + i];
         }
+    }
+
+    private (float[] Images, int[] ClassStart) RenderAllImages()
+    {
+        var classStart = new int[_classes.Count];
+        int total = 0;
+        for (int c = 0; c < _classes.Count; c++)
+        {
+            classStart[c] = total;
+            total += _classes[c].Count;
+        }
+
+        int size = ImageSize;
+        var images = new float[(long)total * size];
+        for (int c = 0; c < _classes.Count; c++)
+        {
+            for (int i = 0; i < _classes[c].Count; i++)
+            {
+                PixelScale.Rescale(_classes[c].Image(i), images.AsSpan((classStart[c] + i) * size, size), _rescale);
+            }
+        }
+
+        return (images, classStart);
     }
 
     private void Set(int pair, int leftClass, int leftIndex, int rightClass, int rightIndex, float label)
