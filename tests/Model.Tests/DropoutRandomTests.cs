@@ -13,7 +13,7 @@ public sealed class DropoutRandomTests
     public void Fill_ConsecutiveMasksOfEveryLengthClass_MatchTheReferenceDecisionsAndState(double rate)
     {
         var random = new DropoutRandom(20261201);
-        var reference = new ReferenceXoshiro(StateOf(random));
+        var reference = new ReferenceXoshiro(DropoutState.Words(random));
         uint keepBelow = (uint)Math.Min(uint.MaxValue, Math.Round((1 - rate) * 4294967296.0));
         float kept = (float)(1 / (1 - rate));
 
@@ -36,7 +36,7 @@ public sealed class DropoutRandomTests
             }
 
             Assert.Equal(expected, mask);
-            Assert.Equal(reference.State, StateOf(random));
+            Assert.Equal(reference.State, DropoutState.Words(random));
         }
     }
 
@@ -50,19 +50,6 @@ public sealed class DropoutRandomTests
         int dropped = mask.Count(m => m == 0);
         Assert.InRange(dropped, 9_500, 10_500);
         Assert.All(mask, m => Assert.True(m == 0 || m == (float)(1 / 0.9), $"mask value {m}"));
-    }
-
-    private static ulong[] StateOf(DropoutRandom random)
-    {
-        using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            random.Save(writer);
-        }
-
-        memory.Position = 0;
-        using var reader = new BinaryReader(memory);
-        return [reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64(), reader.ReadUInt64()];
     }
 
     /// <summary>xoshiro256** as its authors publish it (prng.di.unimi.it/xoshiro256starstar.c).</summary>

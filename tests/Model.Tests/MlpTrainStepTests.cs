@@ -35,7 +35,7 @@ public sealed class MlpTrainStepTests
         using var parameters = flatParameters;
         using var gradients = flatGradients;
         using var rows = cat([tensor(batch.Left).view(pairs, InputSize), tensor(batch.Right).view(pairs, InputSize)], 0);
-        byte[] maskState = SaveDropoutState(network);
+        byte[] maskState = DropoutState.Save(network.DropoutRandom);
         var logits = new float[pairs];
         var logitGradient = new float[pairs];
 
@@ -47,7 +47,7 @@ public sealed class MlpTrainStepTests
 
         using var handWritten = gradients.clone();
         gradients.zero_();
-        LoadDropoutState(network, maskState);
+        DropoutState.Load(network.DropoutRandom, maskState);
         using var scope = NewDisposeScope();
         Tensor scores = network.ForwardTraining(rows);
         Tensor expectedLoss = binary_cross_entropy_with_logits(scores.view(-1), tensor(batch.Labels));
@@ -72,22 +72,5 @@ public sealed class MlpTrainStepTests
             Assert.True(theirs.count_nonzero().item<long>() > 0, $"{name}: autograd's gradient is all zero; the comparison proves nothing");
             offset += size;
         }
-    }
-
-    private static byte[] SaveDropoutState(SiameseNetwork network)
-    {
-        using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            network.DropoutRandom.Save(writer);
-        }
-
-        return memory.ToArray();
-    }
-
-    private static void LoadDropoutState(SiameseNetwork network, byte[] state)
-    {
-        using var reader = new BinaryReader(new MemoryStream(state));
-        network.DropoutRandom.Load(reader);
     }
 }
