@@ -19,11 +19,9 @@ internal sealed record ImageSet(int Count, ImageAt Image, byte[] Labels)
     }
 }
 
-/// <summary>The embeddings of a whole image set, a chunk of images at a time with the token checked before each.</summary>
+/// <summary>The embeddings of a whole image set, a chunk of images (<see cref="SiameseModel.ChunkImages"/>) at a time with the token checked before each.</summary>
 internal static class Embeddings
 {
-    public const int ChunkImages = 1000;
-
     /// <summary>Row-major [Count, <see cref="SiameseModel.EmbeddingSize"/>]; pixels scaled by the model's own <see cref="ModelOptions.Rescale"/>.</summary>
     public static float[] Compute(SiameseModel model, ImageSet images, CancellationToken cancellationToken)
     {
@@ -32,11 +30,12 @@ internal static class Embeddings
         int size = model.InputSize;
         int width = model.EmbeddingSize;
         var output = new float[(long)images.Count * width];
-        var staging = new byte[Math.Min(ChunkImages, images.Count) * size];
-        for (int start = 0; start < images.Count; start += ChunkImages)
+        int chunk = model.ChunkImages;
+        var staging = new byte[Math.Min(chunk, images.Count) * size];
+        for (int start = 0; start < images.Count; start += chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(ChunkImages, images.Count - start);
+            int n = Math.Min(chunk, images.Count - start);
             for (int i = 0; i < n; i++)
             {
                 var image = images.Image(start + i);

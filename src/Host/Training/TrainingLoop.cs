@@ -45,18 +45,13 @@ internal sealed partial class TrainingLoop(
 
     private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, CancellationToken cancellationToken)
     {
-        // Before the trainer: see EpochScorer.
-        using var scorer = _evaluation.EveryEpoch ? new EpochScorer(model.Value, trainerSettings.Value, _evaluation, _pipeline.Augmentation.Rescale, SinceProcessStart) : null;
-        using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, Evaluator.ChunkSize));
+        // The constructor seeds libtorch's generator with Training:Seed; the epoch scorer's copy leaves it alone.
+        using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, SiameseModel.ChunkImagesFor(model.Value) / 2));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
-        var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale, cancellationToken);
-        var testPairs = Task.Run(() => evaluator.TestPairs(split.Test), cancellationToken);
+        var testPairs = Task.Run(() => PairSet.CreateBalanced(split.Test, _evaluation.TestPairs, _evaluation.Seed), cancellationToken);
+        using var scorer = _evaluation.EveryEpoch ? new EpochScorer(model.Value, _evaluation, testPairs, outputs, SinceProcessStart, logger) : null;
+        scorer?.Resumed(trainer, progress);
         var schedule = new LearningRateSchedule(_training.Schedule, trainerSettings.Value.LearningRate, (long)_training.Epochs * _training.StepsPerEpoch, _training.WarmupFraction);
-        if (scorer is not null && progress.StepInEpoch == 0 && progress.History.Count > 0 && double.IsNaN(progress.History[^1].TestAcc))
-        {
-            // Resumed from an epoch-end checkpoint written before that epoch's score was known: these are its weights.
-            scorer.Start(trainer, progress.CompletedEpochs, testPairs);
-        }
 
         var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
         using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(telemetry.Value.LogInterval), stream.DescribeQueues);
@@ -74,9 +69,9 @@ internal sealed partial class TrainingLoop(
 
                 FailPoint.Reach("validation", cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
-                CollectTestScore(scorer, progress, outputs);
+                scorer?.Collect(progress);
                 outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), epochClock, meter));
-                scorer?.Start(trainer, progress.CompletedEpochs, testPairs);
+                scorer?.Start(trainer, progress.CompletedEpochs);
                 epochClock.Restart();
                 meter.StartEpoch();
                 outputs.SaveProgress(progress, trainer);
@@ -85,7 +80,7 @@ internal sealed partial class TrainingLoop(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
-            TryCollectTestScore(scorer, progress, outputs);
+            scorer?.TryCollect(progress);
             outputs.SaveProgress(progress, trainer);
             outputs.DrawHistory(progress.History);
             LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
@@ -94,7 +89,7 @@ internal sealed partial class TrainingLoop(
         catch (Exception) when (scorer is not null)
         {
             // The run fails mid-epoch and keeps its last epoch-end checkpoint; the history files still get that epoch's score.
-            if (TryCollectTestScore(scorer, progress, outputs))
+            if (scorer.TryCollect(progress))
             {
                 outputs.WriteHistory(progress.History);
             }
@@ -107,7 +102,7 @@ internal sealed partial class TrainingLoop(
             meter.LogSummary();
         }
 
-        if (CollectTestScore(scorer, progress, outputs))
+        if (scorer?.Collect(progress) == true)
         {
             outputs.SaveProgress(progress, trainer);
         }
@@ -117,6 +112,7 @@ internal sealed partial class TrainingLoop(
         outputs.DrawHistory(progress.History);
         outputs.SaveModel(trainer);
         FailPoint.Reach("evaluation", cancellationToken);
+        var evaluator = new Evaluator(trainer.Model, _evaluation, cancellationToken);
         var result = evaluator.Evaluate(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult());
         outputs.SaveEvaluation(result);
         LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
@@ -161,35 +157,6 @@ internal sealed partial class TrainingLoop(
         return record;
     }
 
-    /// <summary><see cref="CollectTestScore"/> on a path that is already ending the run: a failed score is logged, not thrown over the reason the run ends.</summary>
-    private bool TryCollectTestScore(EpochScorer? scorer, TrainingProgress progress, RunOutputs outputs)
-    {
-        try
-        {
-            return CollectTestScore(scorer, progress, outputs);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogTestScoreLost(e.Message);
-            return false;
-        }
-    }
-
-    /// <summary>Puts the last epoch's test score, if one is pending, into its history row (with the time it was known) and logs it.</summary>
-    private bool CollectTestScore(EpochScorer? scorer, TrainingProgress progress, RunOutputs outputs)
-    {
-        if (scorer?.Collect() is not { } score)
-        {
-            return false;
-        }
-
-        int row = progress.History.FindLastIndex(h => h.Epoch == score.Epoch);
-        progress.History[row] = progress.History[row] with { TestAcc = score.Accuracy, SinceStart = score.SinceStart };
-        outputs.TestScored(score.Epoch, score.Accuracy);
-        LogTestAccuracy(score.Epoch, score.Accuracy, score.SinceStart);
-        return true;
-    }
-
     private static double SinceProcessStart()
     {
         using var process = Process.GetCurrentProcess();
@@ -213,12 +180,6 @@ internal sealed partial class TrainingLoop(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs} - loss: {Loss:F4} - acc: {Acc:F4} - val_loss: {ValLoss:F4} - val_acc: {ValAcc:F4} - {PairsPerSecond:F0} pairs/s - {Seconds:F2}s - trainer idle {IdlePercent:F1}%")]
     private partial void LogEpoch(int epoch, int epochs, double loss, double acc, double valLoss, double valAcc, double pairsPerSecond, double seconds, double idlePercent);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}: test pair accuracy {TestAccuracy:F4}, {SinceStart:F1} s since start")]
-    private partial void LogTestAccuracy(int epoch, double testAccuracy, double sinceStart);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The last epoch's test pair score was lost: {Reason}")]
-    private partial void LogTestScoreLost(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from {Checkpoint}: {CompletedEpochs} epochs done, step {Step} of the next, {Batches} batches consumed")]
     private partial void LogResumed(string checkpoint, int completedEpochs, int step, long batches);

@@ -165,6 +165,23 @@ public sealed class ModelOptions : IValidatableObject
         return (long)channels * side * side;
     }
 
+    /// <summary>Values the tower's layers produce for one image in a forward pass (the input, each convolution and
+    /// pooling, each Dense layer): what sizes a scoring chunk.</summary>
+    public long ActivationsPerImage()
+    {
+        long count = InputSize;
+        int side = ImageSide;
+        foreach (int c in GetConvChannels())
+        {
+            side -= 2;
+            count += (long)c * side * side;
+            side /= 2;
+            count += (long)c * side * side;
+        }
+
+        return count + GetHiddenSizes().Sum(h => (long)h);
+    }
+
     /// <summary>Weights and biases in the network.</summary>
     public long ParameterCount()
     {

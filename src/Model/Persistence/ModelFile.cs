@@ -83,33 +83,6 @@ public sealed class ModelFile
         AtomicFile.WriteJson(System.IO.Path.Combine(folder, OptionsName), options.WithEffectiveHiddenSizes());
     }
 
-    /// <summary>A trainer holding these weights, for scoring (<see cref="SiameseTrainer.Similarities"/>).</summary>
-    /// <exception cref="CheckpointException">The file is truncated or does not fit the model's shape.</exception>
-    public SiameseTrainer Load(TrainerSettings settings, int maxBatch)
-    {
-        var trainer = new SiameseTrainer(Options, settings, maxBatch);
-        try
-        {
-            Restore(() =>
-            {
-                if (IsCheckpoint)
-                {
-                    CheckpointFile.Restore(Path, trainer);
-                }
-                else
-                {
-                    trainer.LoadWeights(Path);
-                }
-            });
-            return trainer;
-        }
-        catch
-        {
-            trainer.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>
     /// The network alone with these weights, for a model that only scores: no optimiser, and no change to libtorch's
     /// thread count or generator state (building the network draws its initial weights from the generator, which the

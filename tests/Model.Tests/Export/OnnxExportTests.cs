@@ -24,7 +24,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         using var run = TrainedRun.Create(TrainedRun.Small(tower, similarity, distance));
         var pairs = SyntheticPairs.Create(Pairs, InputSize, seed: 61);
         var expected = new float[Pairs];
-        run.Trainer.Similarities(pairs.Left, pairs.Right, expected);
+        run.Trainer.Model.Similarities(pairs.Left, pairs.Right, expected);
         string path = Path.Combine(directory, OnnxExport.ModelName);
 
         OnnxExport.WriteModel(run.Trainer, path, threshold: 0.5);

@@ -26,7 +26,7 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
         using var run = TrainedRun.Create(TrainedRun.Small(tower, similarity, distance));
         var pairs = SyntheticPairs.Create(600, InputSize, seed: 41);
         var expected = new float[600];
-        run.Trainer.Similarities(pairs.Left, pairs.Right, expected);
+        run.Trainer.Model.Similarities(pairs.Left, pairs.Right, expected);
 
         using var model = SiameseModel.Load(run.Folder);
         float[] actual = model.Similarities(pairs.Left, pairs.Right);
@@ -46,7 +46,7 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
         byte[] lefts = TrainedRun.RandomPixels(300, seed: 42);
         byte[] rights = TrainedRun.RandomPixels(300, seed: 43);
         var expected = new float[300];
-        run.Trainer.Similarities(TrainedRun.Rescaled(lefts, options.Rescale), TrainedRun.Rescaled(rights, options.Rescale), expected);
+        run.Trainer.Model.Similarities(TrainedRun.Rescaled(lefts, options.Rescale), TrainedRun.Rescaled(rights, options.Rescale), expected);
 
         using var model = SiameseModel.Load(run.Folder);
         float[] fromBytes = model.Similarities(lefts, rights);

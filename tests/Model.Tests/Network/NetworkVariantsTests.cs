@@ -96,7 +96,7 @@ public sealed class NetworkVariantsTests
         var pairs = SyntheticPairs.Create(16, 784, seed: 3);
         using var trainer = new SiameseTrainer(Contrastive, new TrainerSettings { Seed = 4 }, maxBatch: 16);
         var similarities = new float[16];
-        trainer.Similarities(pairs.Left, pairs.Right, similarities);
+        trainer.Model.Similarities(pairs.Left, pairs.Right, similarities);
         var evaluated = trainer.Evaluate(pairs.Left, pairs.Right, pairs.Labels);
 
         double expected = 0;
@@ -176,7 +176,7 @@ public sealed class NetworkVariantsTests
             }
 
             uninterrupted = Train(trainer, pairs, 3, 3);
-            trainer.Similarities(probe.Left, probe.Right, expected);
+            trainer.Model.Similarities(probe.Left, probe.Right, expected);
         }
 
         manual_seed(999);
@@ -189,7 +189,7 @@ public sealed class NetworkVariantsTests
             }
 
             resumed = Train(trainer, pairs, 3, 3);
-            trainer.Similarities(probe.Left, probe.Right, actual);
+            trainer.Model.Similarities(probe.Left, probe.Right, actual);
         }
 
         Assert.Equal(uninterrupted, resumed);

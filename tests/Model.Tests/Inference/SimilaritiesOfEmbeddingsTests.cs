@@ -1,7 +1,7 @@
 namespace Siamese.Model.Tests;
 
 [Collection(TorchCollection.Name)]
-public sealed class EmbeddingScoringTests
+public sealed class SimilaritiesOfEmbeddingsTests
 {
     [Theory]
     [InlineData(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity)]
@@ -18,14 +18,14 @@ public sealed class EmbeddingScoringTests
         }
 
         var direct = new float[1500];
-        trainer.Similarities(pairs.Left, pairs.Right, direct);
+        trainer.Model.Similarities(pairs.Left, pairs.Right, direct);
         var left = new float[1500 * trainer.EmbeddingSize];
         var right = new float[1500 * trainer.EmbeddingSize];
 
-        trainer.Embed(pairs.Left, left);
-        trainer.Embed(pairs.Right, right);
+        trainer.Model.Embed(pairs.Left, left);
+        trainer.Model.Embed(pairs.Right, right);
         var viaEmbeddings = new float[1500];
-        trainer.SimilaritiesOfEmbeddings(left, right, viaEmbeddings);
+        trainer.Model.SimilaritiesOfEmbeddings(left, right, viaEmbeddings);
 
         Assert.All(Enumerable.Range(0, 1500), i => Assert.Equal(direct[i], viaEmbeddings[i], 1e-5f));
         Assert.True(trainer.Network.training, "back in training mode");
