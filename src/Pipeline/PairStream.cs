@@ -65,7 +65,6 @@ public sealed class PairStream : IBatchStream
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfNegative(skipBatches);
-        PipelineOptionsValidator.ThrowIfInvalid(options);
         ValidateClasses(classes);
 
         int height = classes[0].Height;

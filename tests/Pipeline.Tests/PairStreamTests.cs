@@ -168,17 +168,6 @@ public sealed class PairStreamTests
         Assert.Throws<ArgumentException>(() => PairStream.Start(classes, options, StreamSettings.Training(options), 0, CancellationToken.None));
     }
 
-    [Fact]
-    public void Start_InvalidOptions_ThrowsNamingTheKey()
-    {
-        var options = Options(workers: 1);
-        options.BatchSize = 1;
-
-        var error = Assert.Throws<OptionsValidationException>(() => PairStream.Start(Classes, options, StreamSettings.Training(options), 0, CancellationToken.None));
-
-        Assert.Contains("Pipeline:BatchSize must be at least 2 (got '1')", error.Failures);
-    }
-
     /// <summary>What a run resumed at epoch 1 gets from <c>StreamSettings.Validation(options, 1)</c>, an uninterrupted run gets too.</summary>
     [Fact]
     public async Task TakeAsync_FreshValidation_NewBatchesEachEpochSameBatchesForTheSameEpoch()

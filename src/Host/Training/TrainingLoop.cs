@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Siamese.Host.Configuration;
 using Siamese.Host.Evaluation;
 using Siamese.Host.Runs;
 using Siamese.Model;
@@ -17,50 +15,41 @@ namespace Siamese.Host.Training;
 /// checkpoint per epoch; at the end the weights, exports and the test evaluation. All tensor work happens on one
 /// dedicated thread, which blocks on the batch channel.
 /// </summary>
-internal sealed partial class TrainingLoop(
-    IBatchSource batches,
-    IOptions<PipelineOptions> pipeline,
-    IOptions<ModelOptions> model,
-    IOptions<TrainerSettings> trainerSettings,
-    IOptions<TrainingOptions> training,
-    IOptions<EvaluationOptions> evaluation,
-    IOptions<TelemetryOptions> telemetry,
-    ILogger<TrainingLoop> logger)
+internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings settings, ILogger<TrainingLoop> logger)
 {
-    private readonly PipelineOptions _pipeline = pipeline.Value;
-    private readonly TrainingOptions _training = training.Value;
-    private readonly EvaluationOptions _evaluation = evaluation.Value;
-
     /// <summary>Trains to the end, or until <paramref name="cancellationToken"/> fires (then a checkpoint of the exact position is written and <see cref="OperationCanceledException"/> is thrown).</summary>
-    public async Task<TrainingResult> RunAsync(DatasetSplit split, RunOutputs outputs, CancellationToken cancellationToken)
+    /// <param name="resume">The checkpoint to continue from, or null for a new run.</param>
+    public async Task<TrainingResult> RunAsync(DatasetSplit split, RunOutputs outputs, string? resume, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(split);
-        var resume = string.IsNullOrWhiteSpace(_training.ResumeFrom) ? null : Checkpoint.Resolve(_training.ResumeFrom);
-        RunPreconditions.CheckData(split, model.Value, _training.ValidationSteps);
+        RunPreconditions.CheckData(split, settings.Model, settings.Training.ValidationSteps);
 
-        // The validation set and the test pairs are made while training starts: the first epoch's end needs them.
-        var validation = ValidationSet.Start(split.Validation, _pipeline, _training.ValidationSteps, cancellationToken);
+        // The validation set is taken while training starts: the first epoch's end needs it.
+        var validation = ValidationSet.Start(split.Validation, settings.Pipeline, settings.Training.ValidationSteps, cancellationToken);
         return await TrainerThread.Run(() => Train(split, outputs, validation, resume, cancellationToken)).ConfigureAwait(false);
     }
 
     private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, CancellationToken cancellationToken)
     {
-        // The constructor seeds libtorch's generator with Training:Seed; the epoch scorer's copy leaves it alone.
-        using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, SiameseModel.ChunkImagesFor(model.Value) / 2));
+        var training = settings.Training;
+
+        // The trainer seeds libtorch's generator with Training:Seed before drawing the initial weights; a resume then
+        // restores the generators' state with the rest of the checkpoint.
+        using var trainer = new SiameseTrainer(settings.Model, settings.Trainer, Math.Max(settings.Pipeline.BatchSize, SiameseModel.ChunkImagesFor(settings.Model) / 2));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
-        var testPairs = Task.Run(() => PairSet.CreateBalanced(split.Test, _evaluation.TestPairs, _evaluation.Seed), cancellationToken);
-        using var scorer = _evaluation.EveryEpoch ? new EpochScorer(model.Value, _evaluation, testPairs, outputs, SinceProcessStart, logger) : null;
+        var testPairs = Task.Run(() => PairSet.CreateBalanced(split.Test, settings.Evaluation.TestPairs, settings.Evaluation.Seed), cancellationToken);
+        using var scorer = settings.Evaluation.EveryEpoch ? new EpochScorer(settings.Model, settings.Evaluation, testPairs, outputs, SinceProcessStart, logger) : null;
         scorer?.Resumed(trainer, progress);
-        var schedule = new LearningRateSchedule(_training.Schedule, trainerSettings.Value.LearningRate, (long)_training.Epochs * _training.StepsPerEpoch, _training.WarmupFraction);
+        var schedule = new LearningRateSchedule(training.Schedule, settings.Trainer.LearningRate, (long)training.Epochs * training.StepsPerEpoch, training.WarmupFraction);
 
         var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
-        using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(telemetry.Value.LogInterval), stream.DescribeQueues);
+        using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(settings.Telemetry.LogInterval), stream.DescribeQueues);
         var epochClock = Stopwatch.StartNew();
         try
         {
-            while (progress.CompletedEpochs < _training.Epochs)
+            while (progress.CompletedEpochs < training.Epochs)
             {
-                while (progress.StepInEpoch < _training.StepsPerEpoch)
+                while (progress.StepInEpoch < training.StepsPerEpoch)
                 {
                     FailPoint.Reach("step", cancellationToken);
                     trainer.LearningRate = schedule.At(progress.BatchesConsumed);
@@ -79,11 +68,7 @@ internal sealed partial class TrainingLoop(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
-            scorer?.TryCollect(progress);
-            outputs.SaveProgress(progress, trainer);
-            outputs.DrawHistory(progress.History);
-            LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
+            SaveInterrupted(trainer, progress, scorer, outputs, epochClock);
             throw;
         }
         catch (Exception) when (scorer is not null)
@@ -107,16 +92,7 @@ internal sealed partial class TrainingLoop(
             outputs.SaveProgress(progress, trainer);
         }
 
-        FailPoint.Reach("export", cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        outputs.DrawHistory(progress.History);
-        outputs.SaveModel(trainer);
-        FailPoint.Reach("evaluation", cancellationToken);
-        var evaluator = new Evaluator(trainer.Model, _evaluation, cancellationToken);
-        var result = evaluator.Evaluate(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult());
-        outputs.SaveEvaluation(result);
-        LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
-        return new TrainingResult(progress.History, result);
+        return Finish(trainer, progress, outputs, testPairs, cancellationToken);
     }
 
     private TrainingProgress Resume(string checkpoint, SiameseTrainer trainer)
@@ -147,14 +123,39 @@ internal sealed partial class TrainingLoop(
         }
     }
 
-    /// <summary>Validates, logs the epoch and closes it in <paramref name="progress"/>; the test pairs are scored by <see cref="EpochScorer"/>.</summary>
+    /// <summary>Validates, closes the epoch in <paramref name="progress"/> and logs it; the test pairs are scored by <see cref="EpochScorer"/>.</summary>
     private EpochRecord EndEpoch(SiameseTrainer trainer, TrainingProgress progress, ValidationPairs validation, Stopwatch epochClock, TrainingTelemetry meter)
     {
         var (valLoss, valAcc) = validation.Evaluate(trainer);
         double seconds = progress.EpochSeconds + epochClock.Elapsed.TotalSeconds;
-        var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainer.LearningRate, seconds, progress.EpochPairs / seconds, double.NaN, SinceProcessStart()));
-        LogEpoch(record.Epoch, _training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
+        var record = progress.CompleteEpoch(valLoss, valAcc, trainer.LearningRate, seconds, SinceProcessStart());
+        LogEpoch(record.Epoch, settings.Training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
         return record;
+    }
+
+    /// <summary>The checkpoint of the exact position (with a pending test score, if it can be had) and the history plot.</summary>
+    private void SaveInterrupted(SiameseTrainer trainer, TrainingProgress progress, EpochScorer? scorer, RunOutputs outputs, Stopwatch epochClock)
+    {
+        progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
+        scorer?.TryCollect(progress);
+        outputs.SaveProgress(progress, trainer);
+        outputs.DrawHistory(progress.History);
+        LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
+    }
+
+    /// <summary>The history plot, the model files and the test evaluation of the trained weights.</summary>
+    private TrainingResult Finish(SiameseTrainer trainer, TrainingProgress progress, RunOutputs outputs, Task<PairSet> testPairs, CancellationToken cancellationToken)
+    {
+        FailPoint.Reach("export", cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        outputs.DrawHistory(progress.History);
+        outputs.SaveModel(trainer);
+        FailPoint.Reach("evaluation", cancellationToken);
+        var evaluator = new Evaluator(trainer.Model, settings.Evaluation, cancellationToken);
+        var result = evaluator.Evaluate(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult());
+        outputs.SaveEvaluation(result);
+        LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
+        return new TrainingResult(progress.History, result);
     }
 
     private static double SinceProcessStart()
@@ -192,29 +193,3 @@ internal sealed partial class TrainingLoop(
 }
 
 internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult Evaluation);
-
-/// <summary>Runs the trainer's work on its own long-running thread: libtorch's dispose scopes are per thread, and the thread blocks on the batch channel.</summary>
-internal static class TrainerThread
-{
-    public static Task<T> Run<T>(Func<T> work)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                done.SetResult(work());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        {
-            Name = "trainer",
-            IsBackground = true,
-        };
-        thread.Start();
-        return done.Task;
-    }
-}

@@ -114,6 +114,7 @@ public sealed class SiameseModel : IDisposable
     public static SiameseModel Untrained(ModelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
         using var state = get_rng_state();
         try
         {

@@ -55,7 +55,7 @@ public sealed unsafe class SiameseTrainer : IDisposable
         manual_seed(settings.Seed);
         network = new SiameseNetwork(modelOptions);
         (flatParameters, flatGradients, ParameterShapes) = FlatParameters.Pack(network);
-        optimizer = settings.Optimizer == TrainerSettings.AdamOptimizer
+        optimizer = settings.Optimizer == OptimizerKind.Adam
             ? new KerasAdam(flatParameters, flatGradients, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon)
             : new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
         inputs = zeros(2L * maxBatch, inputSize).DetachFromDisposeScope();
@@ -63,8 +63,8 @@ public sealed unsafe class SiameseTrainer : IDisposable
         logitGradients = zeros(maxBatch, 1).DetachFromDisposeScope();
         unsafe
         {
-            inputData = KerasRmsProp.DataOf(inputs);
-            logitGradientData = KerasRmsProp.DataOf(logitGradients);
+            inputData = TensorMemory.DataOf(inputs);
+            logitGradientData = TensorMemory.DataOf(logitGradients);
         }
 
         logits = new float[maxBatch];

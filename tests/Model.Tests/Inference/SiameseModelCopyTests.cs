@@ -47,7 +47,7 @@ public sealed class SiameseModelCopyTests
         long expected = randint(long.MaxValue, [1]).item<long>();
 
         manual_seed(5);
-        using (SiameseModel.Untrained(new ModelOptions { Tower = ModelOptions.ConvTower }))
+        using (SiameseModel.Untrained(new ModelOptions { Tower = TowerKind.Conv }))
         {
         }
 

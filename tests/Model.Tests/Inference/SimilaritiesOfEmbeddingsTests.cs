@@ -4,10 +4,10 @@ namespace Siamese.Model.Tests;
 public sealed class SimilaritiesOfEmbeddingsTests
 {
     [Theory]
-    [InlineData(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity)]
-    [InlineData(ModelOptions.MlpTower, ModelOptions.ContrastiveSimilarity)]
-    [InlineData(ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity)]
-    public void SimilaritiesOfEmbeddings_EmbeddedPairs_EqualTheDirectSimilarities(string tower, string similarity)
+    [InlineData(TowerKind.Mlp, SimilarityKind.Sigmoid)]
+    [InlineData(TowerKind.Mlp, SimilarityKind.Contrastive)]
+    [InlineData(TowerKind.Conv, SimilarityKind.Sigmoid)]
+    public void SimilaritiesOfEmbeddings_EmbeddedPairs_EqualTheDirectSimilarities(TowerKind tower, SimilarityKind similarity)
     {
         var options = new ModelOptions { Tower = tower, ConvChannels = [4, 8], HiddenSizes = [16, 16], Similarity = similarity };
         var pairs = SyntheticPairs.Create(1500, 784, seed: 31);

@@ -13,7 +13,7 @@ public sealed class UsageExampleTests
     [Fact]
     public void UsageExample_TrainedRunFolder_ScoresPairsAndEmbedsImages()
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity), steps: 2);
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Mlp, SimilarityKind.Sigmoid), steps: 2);
         byte[] lefts = TrainedRun.RandomPixels(5, seed: 51);
         byte[] rights = TrainedRun.RandomPixels(5, seed: 52);
 

@@ -94,9 +94,9 @@ internal sealed record KerasCase(double Theta, double Tx, double Ty, double Shea
     public AugmentationOptions Options(AugmentSemantics semantics)
     {
         var options = AugmentationOptions.NoTransform(1.0 / 255);
-        options.FillMode = FillMode;
+        options.FillMode = Enum.Parse<Siamese.Pipeline.FillMode>(FillMode, ignoreCase: true);
         options.FillValue = Cval;
-        options.Semantics = semantics.ToString();
+        options.Semantics = semantics;
         return options;
     }
 

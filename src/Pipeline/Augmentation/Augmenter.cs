@@ -41,16 +41,13 @@ public sealed class Augmenter
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        if (!AugmentationOptions.TryParseFillMode(options.FillMode, out var fillMode))
+        if (!Enum.IsDefined(options.FillMode) || !Enum.IsDefined(options.Semantics))
         {
-            throw new ArgumentException($"Unknown fill mode '{options.FillMode}'.", nameof(options));
+            throw new ArgumentException($"Unknown fill mode {options.FillMode} or augmentation semantics {options.Semantics}.", nameof(options));
         }
 
-        if (!AugmentationOptions.TryParseSemantics(options.Semantics, out _semantics))
-        {
-            throw new ArgumentException($"Unknown augmentation semantics '{options.Semantics}'.", nameof(options));
-        }
-
+        var fillMode = options.FillMode;
+        _semantics = options.Semantics;
         _height = height;
         _width = width;
         _rescale = (float)options.Rescale;

@@ -32,13 +32,13 @@ public sealed class AugmentationOptions
 
     public bool VerticalFlip { get; set; }
 
-    /// <summary>One of <c>constant</c>, <c>nearest</c>, <c>reflect</c>, <c>wrap</c>.</summary>
-    public string FillMode { get; set; } = "constant";
+    /// <summary>How samples outside the image are filled (Keras's <c>fill_mode</c>; names ignore case, so <c>constant</c> works).</summary>
+    [EnumDataType(typeof(FillMode), ErrorMessage = "must be one of Constant, Nearest, Reflect, Wrap")]
+    public FillMode FillMode { get; set; } = FillMode.Constant;
 
-    /// <summary>
-    /// One of <c>AsNamed</c> (default), <c>TfKeras</c>, <c>KerasPreprocessing112</c>: see <see cref="AugmentSemantics"/>.
-    /// </summary>
-    public string Semantics { get; set; } = nameof(AugmentSemantics.AsNamed);
+    /// <summary>Which Keras the geometry follows: see <see cref="AugmentSemantics"/>.</summary>
+    [EnumDataType(typeof(AugmentSemantics), ErrorMessage = "must be one of AsNamed, TfKeras, KerasPreprocessing112")]
+    public AugmentSemantics Semantics { get; set; } = AugmentSemantics.AsNamed;
 
     /// <summary>Raw pixel value (0–255 scale) for <c>constant</c> fill; it is rescaled with the image, as in Keras.</summary>
     [Range(-1e6, 1e6, ErrorMessage = "must be between -1000000 and 1000000")]
@@ -58,42 +58,4 @@ public sealed class AugmentationOptions
         ShearRange = 0,
         Rescale = rescale,
     };
-
-    public static bool TryParseFillMode(string? value, out FillMode mode)
-    {
-        switch (value?.Trim().ToLowerInvariant())
-        {
-            case "constant":
-                mode = Pipeline.FillMode.Constant;
-                return true;
-            case "nearest":
-                mode = Pipeline.FillMode.Nearest;
-                return true;
-            case "reflect":
-                mode = Pipeline.FillMode.Reflect;
-                return true;
-            case "wrap":
-                mode = Pipeline.FillMode.Wrap;
-                return true;
-            default:
-                mode = default;
-                return false;
-        }
-    }
-
-    /// <summary>Parses <see cref="Semantics"/>: one of the <see cref="AugmentSemantics"/> names, ignoring case.</summary>
-    public static bool TryParseSemantics(string? value, out AugmentSemantics semantics)
-    {
-        foreach (var candidate in Enum.GetValues<AugmentSemantics>())
-        {
-            if (string.Equals(value?.Trim(), candidate.ToString(), StringComparison.OrdinalIgnoreCase))
-            {
-                semantics = candidate;
-                return true;
-            }
-        }
-
-        semantics = default;
-        return false;
-    }
 }

@@ -5,8 +5,6 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Siamese.Pipeline;
 
-// Over 300 lines: the quad table, the row plan and the kernel share their buffers and invariants, so they stay in one type.
-
 /// <summary>
 /// The fast <c>constant</c>-fill sampler for x86 with AVX2 and FMA: bit for bit the output of
 /// <see cref="ScalarSampler"/>, eight pixels at a time, from a table holding each pixel's four bilinear neighbours

@@ -4,13 +4,6 @@ using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Training;
 
-/// <summary>Where the trainer's batches come from: a stream over the training classes, started at a batch index.</summary>
-internal interface IBatchSource
-{
-    /// <summary>Starts a stream that yields exactly what an uninterrupted stream yields from batch <paramref name="skipBatches"/> on.</summary>
-    IBatchStream Start(IReadOnlyList<DigitSet> classes, long skipBatches, CancellationToken cancellationToken);
-}
-
 /// <summary>The product's batch source: the producer → pairing pipeline (<see cref="PairStream"/>) with the training stream's settings.</summary>
 internal sealed class PipelineBatchSource(IOptions<PipelineOptions> options) : IBatchSource
 {

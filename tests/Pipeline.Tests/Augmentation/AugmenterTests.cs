@@ -116,15 +116,15 @@ public sealed class AugmenterTests
     }
 
     [Theory]
-    [InlineData("constant", 3, new[] { 3, 4, 5, 6, 7, -1, -1, -1 })]
-    [InlineData("nearest", 3, new[] { 3, 4, 5, 6, 7, 7, 7, 7 })]
-    [InlineData("reflect", 3, new[] { 3, 4, 5, 6, 7, 7, 6, 5 })]
-    [InlineData("wrap", 3, new[] { 3, 4, 5, 6, 7, 0, 1, 2 })]
-    [InlineData("constant", -3, new[] { -1, -1, -1, 0, 1, 2, 3, 4 })]
-    [InlineData("nearest", -3, new[] { 0, 0, 0, 0, 1, 2, 3, 4 })]
-    [InlineData("reflect", -3, new[] { 2, 1, 0, 0, 1, 2, 3, 4 })]
-    [InlineData("wrap", -3, new[] { 5, 6, 7, 0, 1, 2, 3, 4 })]
-    public void Apply_ShiftPastEdge_FillsPerMode(string mode, int ty, int[] sourceColumns)
+    [InlineData(FillMode.Constant, 3, new[] { 3, 4, 5, 6, 7, -1, -1, -1 })]
+    [InlineData(FillMode.Nearest, 3, new[] { 3, 4, 5, 6, 7, 7, 7, 7 })]
+    [InlineData(FillMode.Reflect, 3, new[] { 3, 4, 5, 6, 7, 7, 6, 5 })]
+    [InlineData(FillMode.Wrap, 3, new[] { 3, 4, 5, 6, 7, 0, 1, 2 })]
+    [InlineData(FillMode.Constant, -3, new[] { -1, -1, -1, 0, 1, 2, 3, 4 })]
+    [InlineData(FillMode.Nearest, -3, new[] { 0, 0, 0, 0, 1, 2, 3, 4 })]
+    [InlineData(FillMode.Reflect, -3, new[] { 2, 1, 0, 0, 1, 2, 3, 4 })]
+    [InlineData(FillMode.Wrap, -3, new[] { 5, 6, 7, 0, 1, 2, 3, 4 })]
+    public void Apply_ShiftPastEdge_FillsPerMode(FillMode mode, int ty, int[] sourceColumns)
     {
         const int n = 8;
         var options = TestDigits.NoTransform(rescale: 1);
@@ -218,7 +218,7 @@ public sealed class AugmenterTests
     public void Apply_VectorPath_IsBitIdenticalToScalarPath(int height, int width, double fillValue, double rescale, string ink)
     {
         var random = new Random(15);
-        foreach (var semantics in Enum.GetNames<AugmentSemantics>())
+        foreach (var semantics in Enum.GetValues<AugmentSemantics>())
         {
             var wide = new AugmentationOptions { RotationRange = 180, ZoomRange = 0.6, ShearRange = 40, WidthShiftRange = 0.4, HeightShiftRange = 0.4, FillValue = fillValue, Rescale = rescale, HorizontalFlip = true, VerticalFlip = true, Semantics = semantics };
             var tutorial = new AugmentationOptions { FillValue = fillValue, Rescale = rescale, Semantics = semantics };
@@ -298,7 +298,7 @@ public sealed class AugmenterTests
     [MemberData(nameof(FlipsAndSemantics))]
     public void Apply_BlankMargins_MatchScalarSamplingOfTheWholeImage(bool horizontalFlip, AugmentSemantics semantics)
     {
-        var options = new AugmentationOptions { RotationRange = 30, ZoomRange = 0.3, HorizontalFlip = horizontalFlip, Semantics = semantics.ToString() };
+        var options = new AugmentationOptions { RotationRange = 30, ZoomRange = 0.3, HorizontalFlip = horizontalFlip, Semantics = semantics };
         var vector = new Augmenter(options, Size, Size) { VectorPath = true };
         var scalar = new Augmenter(options, Size, Size) { VectorPath = false };
         var source = new byte[Size * Size];
@@ -378,7 +378,7 @@ public sealed class AugmenterTests
     public void Apply_ZoomAboveOne_ShrinksContentTowardTheCentre(bool vectorPath, AugmentSemantics semantics)
     {
         var options = TestDigits.NoTransform();
-        options.Semantics = semantics.ToString();
+        options.Semantics = semantics;
         var augmenter = new Augmenter(options, Size, Size) { VectorPath = vectorPath };
         var source = new byte[Size * Size];
         for (int r = 4; r < 24; r++)
@@ -401,7 +401,7 @@ public sealed class AugmenterTests
     [Fact]
     public void Constructor_UnknownFillMode_Throws()
     {
-        var options = new AugmentationOptions { FillMode = "mirror" };
+        var options = new AugmentationOptions { FillMode = (FillMode)9 };
 
         Assert.Throws<ArgumentException>(() => new Augmenter(options, Size, Size));
     }

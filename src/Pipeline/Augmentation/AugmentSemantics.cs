@@ -10,8 +10,7 @@ public enum AugmentSemantics
 {
     /// <summary>
     /// As the parameters are named: the height shift moves the image vertically and the width shift horizontally,
-    /// zx scales rows; centre ((h − 1)/2, (w − 1)/2). No Keras release does exactly this (the default, and the
-    /// product's behaviour before the setting existed).
+    /// zx scales rows; centre ((h − 1)/2, (w − 1)/2). No Keras release does exactly this (the default).
     /// </summary>
     AsNamed,
 
