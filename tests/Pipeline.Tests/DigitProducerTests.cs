@@ -56,16 +56,12 @@ public sealed class DigitProducerTests
     {
         var producer = NumberedProducer(seed: 4);
         var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
+        var writer = new WaitSignallingWriter<ImageBlock>(channel.Writer);
         using var workers = new SemaphoreSlim(1);
         using var cts = new CancellationTokenSource();
-        var run = producer.RunAsync(Requests(blocks: 3 * Images, blockSize: 1, complete: false), channel.Writer, workers, 0, cts.Token);
+        var run = producer.RunAsync(Requests(blocks: 3 * Images, blockSize: 1, complete: false), writer, workers, 0, cts.Token);
 
-        while (channel.Reader.Count < 1)
-        {
-            await Task.Delay(1);
-        }
-
-        await Task.Delay(50);
+        await writer.Waiting.WaitAsync(TimeSpan.FromMinutes(1));   // fails rather than hangs if the stage never waits
         Assert.False(run.IsCompleted);
         Assert.Equal(1, channel.Reader.Count);
         Assert.InRange(producer.Produced, 1, 2); // one block waiting in the channel, at most one more in hand

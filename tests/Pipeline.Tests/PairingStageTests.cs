@@ -122,10 +122,10 @@ public sealed class PairingStageTests
         using var cts = new CancellationTokenSource();
         var (requests, inputs, feeders) = Feed(capacity: 1, cts.Token);
         var output = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
+        var writer = new WaitSignallingWriter<PairBatch>(output.Writer);
         var pool = new PairBatchPool(4, ImageSize);
-        var run = new PairingStage(Digits, new PairSampler(new Random(7), Digits.Length, 4), pool, blockSize: 1, lookahead: 1).RunAsync(requests, inputs, output.Writer, cts.Token);
-        await output.Reader.WaitToReadAsync();
-        await Task.Delay(50);
+        var run = new PairingStage(Digits, new PairSampler(new Random(7), Digits.Length, 4), pool, blockSize: 1, lookahead: 1).RunAsync(requests, inputs, writer, cts.Token);
+        await writer.Waiting.WaitAsync(TimeSpan.FromMinutes(1));   // fails rather than hangs if the stage never waits
 
         Assert.Equal(1, output.Reader.Count);
         Assert.False(run.IsCompleted);
