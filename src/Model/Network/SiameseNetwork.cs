@@ -61,14 +61,6 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         return ForwardStacked(cat([left, right], 0)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The embeddings of images [N, …]: the tower's output, [N, D].</summary>
-    public Tensor Embed(Tensor images)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        using var scope = NewDisposeScope();
-        return tower.forward(images.reshape(images.shape[0], -1)).MoveToOuterDisposeScope();
-    }
-
     /// <summary>Similarities in [0, 1] (higher = same digit) from the scores <see cref="forward"/> gives.</summary>
     public Tensor Similarity(Tensor scores)
     {

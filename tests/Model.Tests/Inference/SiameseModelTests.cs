@@ -107,10 +107,9 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
         float[] expected;
         run.Trainer.Network.eval();
         using (no_grad())
-        using (var images = tensor(rescaled).view(700, InputSize))
-        using (var embedded = run.Trainer.Network.Embed(images))
+        using (NewDisposeScope())
         {
-            expected = embedded.data<float>().ToArray();
+            expected = run.Trainer.Network.EmbedRows(tensor(rescaled).view(700, InputSize)).data<float>().ToArray();
         }
 
         run.Trainer.Network.train();
