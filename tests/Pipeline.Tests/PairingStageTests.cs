@@ -24,8 +24,8 @@ public sealed class PairingStageTests
             Assert.Equal([1f, 1, 1, 1, 0, 0, 0], batch.Labels);
             for (int i = 0; i < batch.Count; i++)
             {
-                Assert.Equal(i < 4, batch.LeftDigits[i] == batch.RightDigits[i]);
-                foreach (var (pixels, digit) in new[] { (batch.Left, batch.LeftDigits[i]), (batch.Right, batch.RightDigits[i]) })
+                Assert.Equal(i < 4, batch.LeftClasses[i] == batch.RightClasses[i]);
+                foreach (var (pixels, digit) in new[] { (batch.Left, batch.LeftClasses[i]), (batch.Right, batch.RightClasses[i]) })
                 {
                     var image = pixels.AsSpan(i * ImageSize, ImageSize);
                     Assert.Equal(digit, (int)image[0]);
@@ -135,8 +135,8 @@ public sealed class PairingStageTests
             var batch = await output.Reader.ReadAsync();
             for (int i = 0; i < batch.Count; i++)
             {
-                Assert.Equal(nextSequence[batch.LeftDigits[i]]++, (int)batch.Left[i * ImageSize + 1]);
-                Assert.Equal(nextSequence[batch.RightDigits[i]]++, (int)batch.Right[i * ImageSize + 1]);
+                Assert.Equal(nextSequence[batch.LeftClasses[i]]++, (int)batch.Left[i * ImageSize + 1]);
+                Assert.Equal(nextSequence[batch.RightClasses[i]]++, (int)batch.Right[i * ImageSize + 1]);
             }
 
             pool.Return(batch);

@@ -59,9 +59,9 @@ internal sealed partial class DataService
         return split;
     }
 
-    private static int Total(IReadOnlyList<DigitSet> sets) => sets.Sum(s => s.Count);
+    private static int Total(IReadOnlyList<ImageClass> sets) => sets.Sum(s => s.Count);
 
-    private static string Counts(IReadOnlyList<DigitSet> sets) => string.Join(' ', sets.Select(s => $"{s.Digit}:{s.Count}"));
+    private static string Counts(IReadOnlyList<ImageClass> sets) => string.Join(' ', sets.Select(s => $"{s.Label}:{s.Count}"));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded MNIST from {Source}: {TrainCount} training and {TestCount} test images of {Rows}x{Columns}")]
     private partial void LogLoaded(string source, int trainCount, int testCount, int rows, int columns);

@@ -10,11 +10,11 @@ internal delegate ReadOnlySpan<byte> ImageAt(int index);
 internal sealed record ImageSet(int Count, ImageAt Image, byte[] Labels)
 {
     /// <summary>The images of per-digit classes, class after class (a split's test images).</summary>
-    public static ImageSet FromClasses(IReadOnlyList<DigitSet> classes)
+    public static ImageSet FromClasses(IReadOnlyList<ImageClass> classes)
     {
         ArgumentNullException.ThrowIfNull(classes);
         var owners = classes.SelectMany((set, c) => Enumerable.Range(0, set.Count).Select(i => (Class: c, Index: i))).ToArray();
-        var labels = owners.Select(o => checked((byte)classes[o.Class].Digit)).ToArray();
+        var labels = owners.Select(o => checked((byte)classes[o.Class].Label)).ToArray();
         return new ImageSet(owners.Length, i => classes[owners[i].Class].Image(owners[i].Index), labels);
     }
 }

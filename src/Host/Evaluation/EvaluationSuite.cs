@@ -47,7 +47,7 @@ internal sealed class EvaluationSuite
 
         var leftDigits = Enumerable.Range(0, test.Count).Select(test.LeftDigit).ToArray();
         var rightDigits = Enumerable.Range(0, test.Count).Select(test.RightDigit).ToArray();
-        var table = DigitPairTable.Create(split.Test.Select(c => c.Digit).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
+        var table = DigitPairTable.Create(split.Test.Select(c => c.Label).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
         var (fpr, tpr) = ThresholdCalibration.RocCurve(scores, test.Labels);
 
         var oneShot = new OneShotTask(split.Test.Select(c => c.Count).ToArray(), _settings.Ways, _settings.OneShotSeed);
@@ -65,7 +65,7 @@ internal sealed class EvaluationSuite
     }
 
     /// <summary>Scores image pairs of <paramref name="classes"/> with the model (its own rescale).</summary>
-    public PairScorer Scorer(IReadOnlyList<DigitSet> classes)
+    public PairScorer Scorer(IReadOnlyList<ImageClass> classes)
     {
         int size = classes[0].ImageSize;
         byte[] left = [], right = [];

@@ -23,7 +23,7 @@ internal sealed class Evaluator
         _cancellationToken = cancellationToken;
     }
 
-    public PairSet TestPairs(IReadOnlyList<DigitSet> test) => PairSet.CreateBalanced(test, _options.TestPairs, _options.Seed);
+    public PairSet TestPairs(IReadOnlyList<ImageClass> test) => PairSet.CreateBalanced(test, _options.TestPairs, _options.Seed);
 
     /// <summary>Similarity of every pair of <paramref name="pairs"/>.</summary>
     public float[] Score(PairSet pairs)

@@ -8,5 +8,5 @@ namespace Siamese.Host.Training;
 internal interface IBatchSource
 {
     /// <summary>Starts a stream that yields exactly what an uninterrupted stream yields from batch <paramref name="skipBatches"/> on.</summary>
-    IBatchStream Start(IReadOnlyList<DigitSet> classes, long skipBatches, CancellationToken cancellationToken);
+    IBatchStream Start(IReadOnlyList<ImageClass> classes, long skipBatches, CancellationToken cancellationToken);
 }

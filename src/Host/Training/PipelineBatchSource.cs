@@ -7,6 +7,6 @@ namespace Siamese.Host.Training;
 /// <summary>The product's batch source: the producer → pairing pipeline (<see cref="PairStream"/>) with the training stream's settings.</summary>
 internal sealed class PipelineBatchSource(IOptions<PipelineOptions> options) : IBatchSource
 {
-    public IBatchStream Start(IReadOnlyList<DigitSet> classes, long skipBatches, CancellationToken cancellationToken) =>
+    public IBatchStream Start(IReadOnlyList<ImageClass> classes, long skipBatches, CancellationToken cancellationToken) =>
         PairStream.Start(classes, options.Value, StreamSettings.Training(options.Value), skipBatches, cancellationToken);
 }

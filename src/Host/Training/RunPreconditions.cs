@@ -154,6 +154,6 @@ internal static class RunPreconditions
         return values;
     }
 
-    private static string Describe(IReadOnlyList<DigitSet> classes) =>
-        classes.Count == 0 ? "no images" : string.Join(", ", classes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Count} of digit {c.Digit}")));
+    private static string Describe(IReadOnlyList<ImageClass> classes) =>
+        classes.Count == 0 ? "no images" : string.Join(", ", classes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Count} of digit {c.Label}")));
 }

@@ -22,7 +22,7 @@ internal sealed class ValidationPairs
     }
 
     /// <summary>The first <paramref name="steps"/> batches of epoch <paramref name="epoch"/>'s validation stream (<c>Pipeline:Validation</c>).</summary>
-    public static async Task<ValidationPairs> TakeAsync(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, int epoch, CancellationToken cancellationToken) =>
+    public static async Task<ValidationPairs> TakeAsync(IReadOnlyList<ImageClass> classes, PipelineOptions options, int steps, int epoch, CancellationToken cancellationToken) =>
         From(await PairStream.TakeAsync(classes, options, StreamSettings.Validation(options, epoch), steps, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The left images, one after the other.</summary>

@@ -10,12 +10,12 @@ namespace Siamese.Host.Training;
 /// </summary>
 internal sealed class ValidationSet
 {
-    private readonly IReadOnlyList<DigitSet> _classes;
+    private readonly IReadOnlyList<ImageClass> _classes;
     private readonly PipelineOptions _options;
     private readonly int _steps;
     private readonly Task<ValidationPairs>? _fixed;
 
-    private ValidationSet(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, Task<ValidationPairs>? fixedPairs)
+    private ValidationSet(IReadOnlyList<ImageClass> classes, PipelineOptions options, int steps, Task<ValidationPairs>? fixedPairs)
     {
         _classes = classes;
         _options = options;
@@ -24,7 +24,7 @@ internal sealed class ValidationSet
     }
 
     /// <summary>Starts taking the fixed set in the background (training starts meanwhile), unless the options ask for fresh pairs each epoch.</summary>
-    public static ValidationSet Start(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, CancellationToken cancellationToken)
+    public static ValidationSet Start(IReadOnlyList<ImageClass> classes, PipelineOptions options, int steps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var fixedPairs = options.Validation.Fresh ? null : Task.Run(() => ValidationPairs.TakeAsync(classes, options, steps, 0, cancellationToken), cancellationToken);
@@ -32,7 +32,7 @@ internal sealed class ValidationSet
     }
 
     /// <summary>Takes the fixed set (or none when fresh) before returning.</summary>
-    public static async Task<ValidationSet> CreateAsync(IReadOnlyList<DigitSet> classes, PipelineOptions options, int steps, CancellationToken cancellationToken)
+    public static async Task<ValidationSet> CreateAsync(IReadOnlyList<ImageClass> classes, PipelineOptions options, int steps, CancellationToken cancellationToken)
     {
         var set = Start(classes, options, steps, cancellationToken);
         if (set._fixed is { } pending)

@@ -1,7 +1,7 @@
 namespace Siamese.Pipeline.Data;
 
 /// <summary>Train, validation and test images grouped per class, classes in ascending order.</summary>
-public sealed record DatasetSplit(IReadOnlyList<DigitSet> Train, IReadOnlyList<DigitSet> Validation, IReadOnlyList<DigitSet> Test)
+public sealed record DatasetSplit(IReadOnlyList<ImageClass> Train, IReadOnlyList<ImageClass> Validation, IReadOnlyList<ImageClass> Test)
 {
     /// <summary>
     /// Splits the training set into train and validation with a seeded shuffle (<c>round(n × fraction)</c>
@@ -32,8 +32,8 @@ public sealed record DatasetSplit(IReadOnlyList<DigitSet> Train, IReadOnlyList<D
         return (train, validation);
     }
 
-    /// <summary>The images at <paramref name="indices"/> (all when null), one <see cref="DigitSet"/> per label present.</summary>
-    public static IReadOnlyList<DigitSet> GroupByClass(LabeledImages images, int[]? indices)
+    /// <summary>The images at <paramref name="indices"/> (all when null), one <see cref="ImageClass"/> per label present.</summary>
+    public static IReadOnlyList<ImageClass> GroupByClass(LabeledImages images, int[]? indices)
     {
         indices ??= Enumerable.Range(0, images.Count).ToArray();
         var counts = new int[256];
@@ -45,7 +45,7 @@ public sealed record DatasetSplit(IReadOnlyList<DigitSet> Train, IReadOnlyList<D
         var size = images.ImageSize;
         var buffers = new byte[256][];
         var filled = new int[256];
-        var sets = new List<DigitSet>();
+        var sets = new List<ImageClass>();
         for (int label = 0; label < 256; label++)
         {
             if (counts[label] > 0)
@@ -64,7 +64,7 @@ public sealed record DatasetSplit(IReadOnlyList<DigitSet> Train, IReadOnlyList<D
         {
             if (buffers[label] is { } pixels)
             {
-                sets.Add(new DigitSet(label, images.Rows, images.Columns, pixels));
+                sets.Add(new ImageClass(label, images.Rows, images.Columns, pixels));
             }
         }
 

@@ -8,14 +8,14 @@ namespace Siamese.Pipeline.Data;
 /// </summary>
 public sealed class PairSet
 {
-    private readonly IReadOnlyList<DigitSet> _classes;
+    private readonly IReadOnlyList<ImageClass> _classes;
     private readonly int[] _leftClass;
     private readonly int[] _leftIndex;
     private readonly int[] _rightClass;
     private readonly int[] _rightIndex;
     private readonly Lazy<(byte[] Images, int[] ClassStart)> _allImages;
 
-    private PairSet(IReadOnlyList<DigitSet> classes, int count)
+    private PairSet(IReadOnlyList<ImageClass> classes, int count)
     {
         _classes = classes;
         _leftClass = new int[count];
@@ -34,7 +34,7 @@ public sealed class PairSet
     public float[] Labels { get; }
 
     /// <summary>The classes the pairs are drawn from.</summary>
-    public IReadOnlyList<DigitSet> Classes => _classes;
+    public IReadOnlyList<ImageClass> Classes => _classes;
 
     /// <summary>
     /// Every image of <see cref="Classes"/> in one array, class after class, and where each class's first image is: made
@@ -48,15 +48,15 @@ public sealed class PairSet
     /// <inheritdoc cref="LeftRef"/>
     public (int Class, int Index) RightRef(int pair) => (_rightClass[pair], _rightIndex[pair]);
 
-    public int LeftDigit(int pair) => _classes[_leftClass[pair]].Digit;
+    public int LeftDigit(int pair) => _classes[_leftClass[pair]].Label;
 
-    public int RightDigit(int pair) => _classes[_rightClass[pair]].Digit;
+    public int RightDigit(int pair) => _classes[_rightClass[pair]].Label;
 
     public ReadOnlySpan<byte> LeftImage(int pair) => _classes[_leftClass[pair]].Image(_leftIndex[pair]);
 
     public ReadOnlySpan<byte> RightImage(int pair) => _classes[_rightClass[pair]].Image(_rightIndex[pair]);
 
-    public static PairSet CreateBalanced(IReadOnlyList<DigitSet> classes, int count, int seed)
+    public static PairSet CreateBalanced(IReadOnlyList<ImageClass> classes, int count, int seed)
     {
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);

@@ -40,7 +40,7 @@ public sealed class EvaluationSuiteCalibrationTests : IDisposable
     }
 
     /// <summary>The calibration the suite should make: the balanced, validation-seeded pairs of <paramref name="classes"/>, scored in one batch.</summary>
-    private static CalibratedThreshold Calibrate(SiameseModel model, IReadOnlyList<DigitSet> classes)
+    private static CalibratedThreshold Calibrate(SiameseModel model, IReadOnlyList<ImageClass> classes)
     {
         var pairs = PairSet.CreateBalanced(classes, ValidationPairs, ValidationSeed);
         var left = Enumerable.Range(0, pairs.Count).SelectMany(i => pairs.LeftImage(i).ToArray()).ToArray();
@@ -48,6 +48,6 @@ public sealed class EvaluationSuiteCalibrationTests : IDisposable
         return ThresholdCalibration.MaximiseAccuracy(model.Similarities(left, right), pairs.Labels);
     }
 
-    private static DigitSet[] BlankClasses(int perClass) =>
-        Enumerable.Range(0, 10).Select(d => new DigitSet(d, SyntheticDigits.Side, SyntheticDigits.Side, new byte[perClass * SyntheticDigits.Side * SyntheticDigits.Side])).ToArray();
+    private static ImageClass[] BlankClasses(int perClass) =>
+        Enumerable.Range(0, 10).Select(d => new ImageClass(d, SyntheticDigits.Side, SyntheticDigits.Side, new byte[perClass * SyntheticDigits.Side * SyntheticDigits.Side])).ToArray();
 }

@@ -77,7 +77,7 @@ public sealed class DatasetSplitTests
 
         var groups = DatasetSplit.GroupByClass(images, null);
 
-        Assert.Equal([1, 3, 5], groups.Select(g => g.Digit));
+        Assert.Equal([1, 3, 5], groups.Select(g => g.Label));
         Assert.Equal(new byte[] { 10, 11, 30, 31 }, groups[1].Pixels.ToArray());
         Assert.Equal(new byte[] { 20, 21 }, groups[0].Pixels.ToArray());
     }

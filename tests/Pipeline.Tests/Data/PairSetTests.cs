@@ -4,9 +4,9 @@ namespace Siamese.Pipeline.Tests.Data;
 
 public sealed class PairSetTests
 {
-    private static IReadOnlyList<DigitSet> Classes(int classes, int perClass) =>
+    private static IReadOnlyList<ImageClass> Classes(int classes, int perClass) =>
         Enumerable.Range(0, classes)
-            .Select(d => new DigitSet(d, 1, 2, Enumerable.Range(0, perClass * 2).Select(i => (byte)((d * 10) + (i / 2))).ToArray()))
+            .Select(d => new ImageClass(d, 1, 2, Enumerable.Range(0, perClass * 2).Select(i => (byte)((d * 10) + (i / 2))).ToArray()))
             .ToArray();
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 
 namespace Siamese.Pipeline.Tests;
 
-public sealed class DigitProducerTests
+public sealed class ClassProducerTests
 {
     private const int Images = 12;
     private const int Side = 8;
@@ -160,10 +160,10 @@ public sealed class DigitProducerTests
         }
     }
 
-    private static DigitProducer NumberedProducer(int seed) =>
+    private static ClassProducer NumberedProducer(int seed) =>
         new(TestDigits.Numbered(3, Images, Side, Side), Augmenter.RescaleOnly(1, Side, Side), new Random(seed));
 
-    private static DigitProducer AugmentingProducer(int seed) =>
+    private static ClassProducer AugmentingProducer(int seed) =>
         new(TestDigits.Random(4, Images, 28, 28, seed: 99), new Augmenter(new AugmentationOptions(), 28, 28), new Random(seed));
 
     /// <summary>Requests as the pairing stage sends them: blocks of slots, here in fresh arrays of their own.</summary>
@@ -190,14 +190,14 @@ public sealed class DigitProducerTests
         return channel.Reader;
     }
 
-    private static float[] NextImage(DigitProducer producer)
+    private static float[] NextImage(ClassProducer producer)
     {
         var image = new float[28 * 28];
         producer.Next(image);
         return image;
     }
 
-    private static int NextId(DigitProducer producer)
+    private static int NextId(ClassProducer producer)
     {
         var image = new float[Side * Side];
         producer.Next(image);

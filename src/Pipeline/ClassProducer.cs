@@ -13,28 +13,28 @@ namespace Siamese.Pipeline;
 /// takes one parameter draw. <see cref="Skip"/> replays exactly those draws without pixel work, so a producer can be
 /// started where an earlier run stopped.
 /// </remarks>
-internal sealed class DigitProducer
+internal sealed class ClassProducer
 {
-    private readonly DigitSet _images;
+    private readonly ImageClass _images;
     private readonly Augmenter _augmenter;
     private readonly Random _random;
     private readonly int[] _order;
     private int _cursor;
     private long _produced;
 
-    public DigitProducer(DigitSet images, Augmenter augmenter, Random random)
+    public ClassProducer(ImageClass images, Augmenter augmenter, Random random)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(augmenter);
         ArgumentNullException.ThrowIfNull(random);
         if (images.Count == 0)
         {
-            throw new ArgumentException($"Digit {images.Digit} has no images.", nameof(images));
+            throw new ArgumentException($"Class {images.Name} has no images.", nameof(images));
         }
 
         if (augmenter.Height != images.Height || augmenter.Width != images.Width)
         {
-            throw new ArgumentException($"Augmenter is for {augmenter.Height}x{augmenter.Width} images, digit {images.Digit} has {images.Height}x{images.Width}.", nameof(augmenter));
+            throw new ArgumentException($"Augmenter is for {augmenter.Height}x{augmenter.Width} images, class {images.Name} has {images.Height}x{images.Width}.", nameof(augmenter));
         }
 
         _images = images;
@@ -49,7 +49,7 @@ internal sealed class DigitProducer
         _cursor = _order.Length;
     }
 
-    public int Digit => _images.Digit;
+    public int Label => _images.Label;
 
     /// <summary>Images produced or skipped so far.</summary>
     public long Produced => Volatile.Read(ref _produced);
