@@ -15,7 +15,7 @@ public sealed class HostProcessTests
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("Split train: 48000 images", result.Output);
         Assert.Contains("Split validation: 12000 images", result.Output);
-        Assert.Contains("Split test: 10000 images, per digit 0:980 1:1135 2:1032 3:1010 4:982 5:892 6:958 7:1028 8:974 9:1009", result.Output);
+        Assert.Contains("Split test: 10000 images, per class 0:980 1:1135 2:1032 3:1010 4:982 5:892 6:958 7:1028 8:974 9:1009", result.Output);
         Assert.Contains("Epoch 2/2 - loss:", result.Output);
         var run = Path.Combine(host.Home, "runs", "e2e");
         Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "history.csv")).Length);

@@ -21,16 +21,16 @@ internal sealed record DigitLibrary(LabeledImages Test, LabeledImages? TrainFile
     public static DigitLibrary TestOnly(LabeledImages test) => new(test, null, [], []);
 
     /// <summary>The images of a split in file order, so that image i is <c>&lt;split&gt;:i</c>.</summary>
-    public ImageSet Images(string split)
+    public IndexedImages Images(string split)
     {
         if (split == DigitSource.TestSplit)
         {
-            return new ImageSet(Test.Count, Test.Image, Test.Labels);
+            return new IndexedImages(Test.Count, Test.Image, Test.Labels);
         }
 
         var indices = split == DigitSource.TrainSplit ? TrainIndices : split == DigitSource.ValidationSplit ? ValidationIndices
             : throw new ArgumentException($"Unknown split '{split}'.", nameof(split));
         var file = TrainFile!;
-        return new ImageSet(indices.Length, i => file.Image(indices[i]), indices.Select(i => file.Labels[i]).ToArray());
+        return new IndexedImages(indices.Length, i => file.Image(indices[i]), indices.Select(i => file.Labels[i]).ToArray());
     }
 }

@@ -96,7 +96,7 @@ internal static partial class EvaluateCommand
         LogModel(logger, model.Describe());
         using var scoring = SiameseModel.Load(model.Path);
         var outcome = new EvaluationSuite(scoring, settings, cancellationToken).Run(split, model.Describe());
-        var test = ImageSet.FromClasses(split.Test);
+        var test = IndexedImages.FromClasses(split.Test);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var retrieval = RetrievalMetrics.Measure(scoring, Embeddings.Compute(scoring, test, cancellationToken), test.Labels, cancellationToken);
         LogRetrievalTime(logger, test.Count, clock.Elapsed.TotalSeconds);

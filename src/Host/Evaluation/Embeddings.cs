@@ -7,15 +7,15 @@ namespace Siamese.Host.Evaluation;
 internal delegate ReadOnlySpan<byte> ImageAt(int index);
 
 /// <summary>Images to embed: how many, each by index, and their labels.</summary>
-internal sealed record ImageSet(int Count, ImageAt Image, byte[] Labels)
+internal sealed record IndexedImages(int Count, ImageAt Image, byte[] Labels)
 {
     /// <summary>The images of per-digit classes, class after class (a split's test images).</summary>
-    public static ImageSet FromClasses(IReadOnlyList<ImageClass> classes)
+    public static IndexedImages FromClasses(IReadOnlyList<ImageClass> classes)
     {
         ArgumentNullException.ThrowIfNull(classes);
         var owners = classes.SelectMany((set, c) => Enumerable.Range(0, set.Count).Select(i => (Class: c, Index: i))).ToArray();
         var labels = owners.Select(o => checked((byte)classes[o.Class].Label)).ToArray();
-        return new ImageSet(owners.Length, i => classes[owners[i].Class].Image(owners[i].Index), labels);
+        return new IndexedImages(owners.Length, i => classes[owners[i].Class].Image(owners[i].Index), labels);
     }
 }
 
@@ -23,7 +23,7 @@ internal sealed record ImageSet(int Count, ImageAt Image, byte[] Labels)
 internal static class Embeddings
 {
     /// <summary>Row-major [Count, <see cref="SiameseModel.EmbeddingSize"/>]; pixels scaled by the model's own <see cref="ModelOptions.Rescale"/>.</summary>
-    public static float[] Compute(SiameseModel model, ImageSet images, CancellationToken cancellationToken)
+    public static float[] Compute(SiameseModel model, IndexedImages images, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);

@@ -1,5 +1,4 @@
 using Siamese.Host.Cli;
-using SkiaSharp;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Imaging;
@@ -9,11 +8,8 @@ namespace Siamese.Host.Imaging;
 /// <param name="LooksDarkOnLight">The picture's border is light: probably a dark digit on paper, which wants <c>--invert</c>.</param>
 internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
 {
-    /// <summary>
-    /// Pictures wider or taller than this are refused from their header, before decoding: 4096×4096 decodes to 64 MiB
-    /// (and about three times that while it is converted), and a digit needs far fewer pixels.
-    /// </summary>
-    public const int MaxSide = 4096;
+    /// <summary>Pictures wider or taller than this are refused from their header, before decoding.</summary>
+    public const int MaxSide = PictureFile.MaxSide;
 
     /// <summary>Picture files longer than this (64 MiB) are refused before they are read.</summary>
     public const long MaxFileBytes = 64L << 20;
@@ -23,9 +19,18 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
     /// <exception cref="UserInputException">The file is missing or not a regular file, too large, not an image, or shows no digit.</exception>
     public static DigitImageFile Load(string path, bool invert)
     {
-        using var bitmap = Decode(path);
-        var grey = Grey(bitmap, invert);
-        bool darkOnLight = !invert && BorderMean(grey, bitmap.Width, bitmap.Height) > 127;
+        GreyPicture picture;
+        try
+        {
+            picture = PictureFile.Decode(ReadBounded(path), path, background: invert ? 255f : 0f);
+        }
+        catch (DataFormatException e)
+        {
+            throw new UserInputException($"Image {e.FilePath} {e.Problem}.", e);
+        }
+
+        var grey = picture.Grey;
+        bool darkOnLight = !invert && BorderMean(grey, picture.Width, picture.Height) > 127;
         if (invert)
         {
             DigitImage.Invert(grey);
@@ -33,7 +38,7 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
 
         try
         {
-            return new DigitImageFile(DigitImage.ToMnist(grey, bitmap.Width, bitmap.Height), darkOnLight);
+            return new DigitImageFile(DigitImage.ToMnist(grey, picture.Width, picture.Height), darkOnLight);
         }
         catch (ArgumentException)
         {
@@ -41,20 +46,6 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
                 ? $"Image {path} shows no light digit on a dark background; for a dark digit on light paper add --invert."
                 : $"Image {path} shows no digit (nothing stands out from the background).");
         }
-    }
-
-    /// <summary>Reads the file (at most <see cref="MaxFileBytes"/>), checks the size its header declares, then decodes it.</summary>
-    private static SKBitmap Decode(string path)
-    {
-        using var data = SKData.CreateCopy(ReadBounded(path));
-        using var codec = SKCodec.Create(data) ?? throw NotAPicture(path);
-        var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width is < 1 or > MaxSide || height is < 1 or > MaxSide)
-        {
-            throw new UserInputException($"Image {path} is {width}×{height} pixels; pictures of at most {MaxSide}×{MaxSide} are accepted (scale it down first).");
-        }
-
-        return SKBitmap.Decode(codec) ?? throw NotAPicture(path);
     }
 
     private static byte[] ReadBounded(string path)
@@ -85,26 +76,6 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         {
             throw new UserInputException($"Image {path} cannot be read ({e.Message}).", e);
         }
-    }
-
-    private static UserInputException NotAPicture(string path) =>
-        new($"Image {path} is not a PNG or JPEG picture (it cannot be decoded).");
-
-    /// <summary>Luminance (Rec. 601) of each pixel, 0–255; transparent parts count as background (black, or white when inverting).</summary>
-    private static float[] Grey(SKBitmap bitmap, bool invert)
-    {
-        var colours = bitmap.Pixels;
-        var grey = new float[colours.Length];
-        float background = invert ? 255f : 0f;
-        for (int i = 0; i < colours.Length; i++)
-        {
-            var colour = colours[i];
-            float luminance = (0.299f * colour.Red) + (0.587f * colour.Green) + (0.114f * colour.Blue);
-            float alpha = colour.Alpha / 255f;
-            grey[i] = (luminance * alpha) + (background * (1 - alpha));
-        }
-
-        return grey;
     }
 
     private static double BorderMean(float[] grey, int width, int height)

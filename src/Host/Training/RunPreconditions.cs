@@ -38,13 +38,13 @@ internal static class RunPreconditions
         Key(PipelineOptions.SectionName, nameof(PipelineOptions.BatchCapacity)),
     ];
 
-    /// <summary>The split can feed a run: two digits or more in training and test, validation images when validation runs, images the model's size.</summary>
+    /// <summary>The split can feed a run: two classes or more in training (and in validation when validation runs, and in test unless there is none), images the model's size.</summary>
     /// <exception cref="UserInputException">It cannot; the message names the setting.</exception>
     public static void CheckData(DatasetSplit split, ModelOptions model, int validationSteps)
     {
         if (split.Train.Count < 2)
         {
-            throw new UserInputException($"The training images hold {Describe(split.Train)}; a Siamese network needs at least two digits to tell apart.");
+            throw new UserInputException($"The training images hold {Describe(split.Train)}; a Siamese network needs at least two classes to tell apart.");
         }
 
         if (validationSteps > 0 && split.Validation.Sum(c => c.Count) == 0)
@@ -54,18 +54,18 @@ internal static class RunPreconditions
 
         if (validationSteps > 0 && split.Validation.Count < 2)
         {
-            throw new UserInputException($"Data:ValidationFraction leaves validation images of {Describe(split.Validation)}; validation pairs need at least two digits: raise it, or set Training:ValidationSteps=0.");
+            throw new UserInputException($"Data:ValidationFraction leaves validation images of {Describe(split.Validation)}; validation pairs need at least two classes: raise it, or set Training:ValidationSteps=0.");
         }
 
-        if (split.Test.Count < 2 || split.Test.Any(c => c.Count < 2))
+        if (split.Test.Count == 1 || split.Test.Any(c => c.Count < 2))
         {
-            throw new UserInputException($"The test images hold {Describe(split.Test)}; the evaluation needs at least two digits with two images each.");
+            throw new UserInputException($"The test images hold {Describe(split.Test)}; the evaluation needs at least two classes with two images each (or, for an image set, Data:TestFraction=0 for none).");
         }
 
         var first = split.Train[0];
         if (first.ImageSize != model.InputSize)
         {
-            throw new UserInputException($"The images are {first.Height}×{first.Width} ({first.ImageSize} pixels) but Model:InputSize is {model.InputSize}; set --Model:InputSize={first.ImageSize}.");
+            throw new UserInputException($"The images are {first.Height}×{first.Width} ({first.ImageSize} pixels) but Model:InputSize is {model.InputSize}; set --Model:InputSize={first.ImageSize} (an image set's side is Data:ImageSide).");
         }
     }
 
@@ -110,7 +110,8 @@ internal static class RunPreconditions
 
         var before = Flatten(saved);
         var now = Flatten(current);
-        var differing = before.Keys.Union(now.Keys)
+        // A key the checkpoint does not have is a setting added since it was written: the run used its default.
+        var differing = before.Keys
             .Where(key => !MayChangeOnResume.Any(allowed => key == allowed || (allowed.EndsWith(':') && key.StartsWith(allowed, StringComparison.Ordinal))))
             // Enumeration values are names that bind ignoring case: a checkpoint's "constant" is today's "Constant".
             .Where(key => !string.Equals(before.GetValueOrDefault(key), now.GetValueOrDefault(key), StringComparison.OrdinalIgnoreCase))
@@ -155,5 +156,5 @@ internal static class RunPreconditions
     }
 
     private static string Describe(IReadOnlyList<ImageClass> classes) =>
-        classes.Count == 0 ? "no images" : string.Join(", ", classes.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Count} of digit {c.Label}")));
+        classes.Count == 0 ? "no images" : string.Join(", ", classes.Take(6).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Count} of {c.Name}"))) + (classes.Count > 6 ? $" and {classes.Count - 6} more classes" : string.Empty);
 }

@@ -46,7 +46,7 @@ internal sealed record RunSettings
         {
             Data = Section<DataOptions>(),
             Pipeline = pipeline,
-            Model = Record(Section<ModelOptions>(), training, pipeline),
+            Model = Record(Section<ModelOptions>(), training, pipeline, Section<DataOptions>()),
             Training = training,
             Trainer = Section<TrainerSettings>(),
             Output = Section<OutputOptions>(),
@@ -55,14 +55,23 @@ internal sealed record RunSettings
         };
     }
 
-    /// <summary>The model a run with these sections trains, as recorded with its weights.</summary>
-    public static ModelOptions Record(ModelOptions configured, TrainingOptions training, PipelineOptions pipeline)
+    /// <summary>
+    /// The model a run with these sections trains, as recorded with its weights; learning from an image set, its input
+    /// is the prepared pictures' square (<c>Data:ImageSide</c>²) and it records how a picture is prepared.
+    /// </summary>
+    public static ModelOptions Record(ModelOptions configured, TrainingOptions training, PipelineOptions pipeline, DataOptions? data = null)
     {
         ArgumentNullException.ThrowIfNull(configured);
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(pipeline);
         var similarity = training.Loss == LossKind.Contrastive ? SimilarityKind.Contrastive : SimilarityKind.Sigmoid;
-        return configured.Recorded(similarity, training.Margin, pipeline.Augmentation.Rescale);
+        bool images = !string.IsNullOrWhiteSpace(data?.Images);
+        return configured.Recorded(
+            similarity,
+            training.Margin,
+            pipeline.Augmentation.Rescale,
+            images ? new PictureInput(data!.Invert, data.Centre == CentreKind.CentreOfMass) : null,
+            images ? data!.ImageSide * data.ImageSide : null);
     }
 
     /// <summary>One JSON object per section, as a run's <c>config.json</c> records them and its checkpoints carry them; <c>Training</c> holds the loop's and the optimiser's settings together.</summary>

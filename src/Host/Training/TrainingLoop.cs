@@ -32,13 +32,14 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
     private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, CancellationToken cancellationToken)
     {
         var training = settings.Training;
+        var model = settings.Model.WithClasses(split.Train.Select(c => c.Name));
 
         // The trainer seeds libtorch's generator with Training:Seed before drawing the initial weights; a resume then
         // restores the generators' state with the rest of the checkpoint.
-        using var trainer = new SiameseTrainer(settings.Model, settings.Trainer, Math.Max(settings.Pipeline.BatchSize, SiameseModel.ChunkImagesFor(settings.Model) / 2));
+        using var trainer = new SiameseTrainer(model, settings.Trainer, Math.Max(settings.Pipeline.BatchSize, SiameseModel.ChunkImagesFor(model) / 2));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
-        var testPairs = Task.Run(() => PairSet.CreateBalanced(split.Test, settings.Evaluation.TestPairs, settings.Evaluation.Seed), cancellationToken);
-        using var scorer = settings.Evaluation.EveryEpoch ? new EpochScorer(settings.Model, settings.Evaluation, testPairs, outputs, SinceProcessStart, logger) : null;
+        var testPairs = split.Test.Count == 0 ? null : Task.Run(() => PairSet.CreateBalanced(split.Test, settings.Evaluation.TestPairs, settings.Evaluation.Seed), cancellationToken);
+        using var scorer = settings.Evaluation.EveryEpoch && testPairs is not null ? new EpochScorer(model, settings.Evaluation, testPairs, outputs, SinceProcessStart, logger) : null;
         scorer?.Resumed(trainer, progress);
         var schedule = new LearningRateSchedule(training.Schedule, settings.Trainer.LearningRate, (long)training.Epochs * training.StepsPerEpoch, training.WarmupFraction);
 
@@ -144,13 +145,19 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
     }
 
     /// <summary>The history plot, the model files and the test evaluation of the trained weights.</summary>
-    private TrainingResult Finish(SiameseTrainer trainer, TrainingProgress progress, RunOutputs outputs, Task<PairSet> testPairs, CancellationToken cancellationToken)
+    private TrainingResult Finish(SiameseTrainer trainer, TrainingProgress progress, RunOutputs outputs, Task<PairSet>? testPairs, CancellationToken cancellationToken)
     {
         FailPoint.Reach("export", cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         outputs.DrawHistory(progress.History);
         outputs.SaveModel(trainer);
         FailPoint.Reach("evaluation", cancellationToken);
+        if (testPairs is null)
+        {
+            LogNoTest();
+            return new TrainingResult(progress.History, null);
+        }
+
         var evaluator = new Evaluator(trainer.Model, settings.Evaluation, cancellationToken);
         var result = evaluator.Evaluate(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult());
         outputs.SaveEvaluation(result);
@@ -188,8 +195,12 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted in epoch {Epoch} after step {Step}; checkpoint saved to {Checkpoint}")]
     private partial void LogInterruptedSaved(string checkpoint, int epoch, int step);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "No test images (Data:TestFraction is 0): no test pair evaluation")]
+    private partial void LogNoTest();
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Test evaluation on {Pairs} balanced pairs: accuracy at {Threshold} = {Accuracy:F4}, ROC AUC = {RocAuc:F4}")]
     private partial void LogEvaluation(int pairs, double threshold, double accuracy, double rocAuc);
 }
 
-internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult Evaluation);
+/// <param name="Evaluation">The test pairs' evaluation; null when the data has no test classes.</param>
+internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult? Evaluation);

@@ -40,7 +40,7 @@ internal sealed partial class TrainingWorker(
             run.WriteJson(RunFiles.Configuration, effective);
             FailPoint.Reach("start", stoppingToken);
             var split = await data.LoadAsync(stoppingToken).ConfigureAwait(false);
-            await loop.RunAsync(split, new RunOutputs(run, settings.Model, effective, settings.Output.TensorBoard), resume, stoppingToken).ConfigureAwait(false);
+            await loop.RunAsync(split, new RunOutputs(run, effective, settings.Output.TensorBoard), resume, stoppingToken).ConfigureAwait(false);
             LogDone(run.Path);
             outcome.ExitCode = ExitCode.Success;
         }

@@ -76,6 +76,14 @@ public sealed class ModelOptions : IValidatableObject
     [Range(1e-12, 1e6, ErrorMessage = "must be positive and at most 1000000")]
     public double Rescale { get; set; } = 1.0 / 255;
 
+    /// <summary>How a picture file is prepared for this model (recorded from the <c>Data</c> section); null for a model trained on MNIST.</summary>
+    [NotASetting]
+    public PictureInput? Pictures { get; set; }
+
+    /// <summary>The names of the classes the model was trained on, in label order (recorded from the data); null before a run has loaded its data.</summary>
+    [NotASetting]
+    public IReadOnlyList<string>? Classes { get; set; }
+
     [JsonIgnore]
     public bool IsConv => Tower == TowerKind.Conv;
 
@@ -96,14 +104,24 @@ public sealed class ModelOptions : IValidatableObject
     /// A copy recording what follows from how the model is trained, as it is saved with the weights: the similarity
     /// (from the loss), the contrastive margin, the pixel rescale, and the array settings as in use.
     /// </summary>
-    public ModelOptions Recorded(SimilarityKind similarity, double margin, double rescale)
+    public ModelOptions Recorded(SimilarityKind similarity, double margin, double rescale, PictureInput? pictures = null, int? inputSize = null)
     {
         var copy = (ModelOptions)MemberwiseClone();
+        copy.Pictures = pictures;
+        copy.InputSize = inputSize ?? InputSize;
         copy.Similarity = similarity;
         copy.Margin = margin;
         copy.Rescale = rescale;
         copy.HiddenSizes = [.. GetHiddenSizes()];
         copy.ConvChannels = copy.IsConv ? [.. copy.GetConvChannels()] : ConvChannels?.ToArray();
+        return copy;
+    }
+
+    /// <summary>A copy that records the names of the classes it is trained on.</summary>
+    public ModelOptions WithClasses(IEnumerable<string> names)
+    {
+        var copy = (ModelOptions)MemberwiseClone();
+        copy.Classes = [.. names];
         return copy;
     }
 

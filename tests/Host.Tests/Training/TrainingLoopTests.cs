@@ -23,7 +23,7 @@ public sealed class TrainingLoopTests : IDisposable
         return new TrainingLoop(batches, run, NullLogger<TrainingLoop>.Instance);
     }
 
-    private static RunOutputs Outputs(RunDirectory folder) => new(folder, new ModelOptions(), configuration: null, tensorBoard: true);
+    private static RunOutputs Outputs(RunDirectory folder) => new(folder, configuration: null, tensorBoard: true);
 
     private static TrainingOptions Recipe(int epochs = 4) =>
         new() { Epochs = epochs, StepsPerEpoch = 12, ValidationSteps = 3 };
@@ -38,7 +38,7 @@ public sealed class TrainingLoopTests : IDisposable
 
         Assert.Equal(Enumerable.Range(1, 6), result.History.Select(h => h.Epoch));
         Assert.True(result.History[^1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} -> {result.History[^1].Loss}");
-        Assert.True(result.Evaluation.Accuracy > 0.7, $"test accuracy {result.Evaluation.Accuracy}");
+        Assert.True(result.Evaluation!.Accuracy > 0.7, $"test accuracy {result.Evaluation!.Accuracy}");
         foreach (var name in new[] { "history.csv", "history.json", "checkpoint.bin", "model.bin", "model.json", "model.pt", "model.safetensors", "model.onnx", "embedding.onnx", "evaluation.json" })
         {
             Assert.True(File.Exists(folder.File(name)), name);
@@ -68,10 +68,10 @@ public sealed class TrainingLoopTests : IDisposable
         for (int epochs = 1; epochs <= 2; epochs++)
         {
             using var shorter = RunDirectory.Open(Path.Combine(_root, $"short{epochs}"));
-            atEpoch.Add((await Run(Recipe(epochs), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(shorter), null, CancellationToken.None)).Evaluation.Accuracy);
+            atEpoch.Add((await Run(Recipe(epochs), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(shorter), null, CancellationToken.None)).Evaluation!.Accuracy);
         }
 
-        atEpoch.Add(scored.Evaluation.Accuracy);
+        atEpoch.Add(scored.Evaluation!.Accuracy);
 
         Assert.Equal(atEpoch, scored.History.Select(h => h.TestAcc));
         Assert.NotEqual(atEpoch[0], atEpoch[^1]);
@@ -109,7 +109,7 @@ public sealed class TrainingLoopTests : IDisposable
         Assert.All(result.History, h => Assert.True(double.IsFinite(h.TestAcc), $"epoch {h.Epoch} has no test score"));
         using var once = RunDirectory.Open(Path.Combine(_root, "once"));
         var oneEpoch = await Run(Recipe(epochs: 1), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(once), null, CancellationToken.None);
-        Assert.Equal(oneEpoch.Evaluation.Accuracy, result.History[0].TestAcc);
+        Assert.Equal(oneEpoch.Evaluation!.Accuracy, result.History[0].TestAcc);
     }
 
     [Fact]
