@@ -33,6 +33,9 @@ public static class ConsoleMode
             case "conv-profile":
                 ConvStepProfile.Run(Arg(1, 128), Arg(2, 30));
                 return true;
+            case "blocks-profile":
+                BlocksStepProfile.Run(Arg(1, 64), Arg(2, 10), Arg(3, 28), Arg(4, 64));
+                return true;
             case "aug":
                 Augment(Arg(1, 3));
                 return true;

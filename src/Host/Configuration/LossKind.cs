@@ -8,4 +8,10 @@ public enum LossKind
 
     /// <summary>The contrastive loss on the Euclidean distance of the embeddings.</summary>
     Contrastive,
+
+    /// <summary>
+    /// A softmax over the training classes of the scaled cosine between each image's embedding and a learned direction
+    /// per class (<c>Training:SoftmaxScale</c>); the model compares two images by the cosine of their embeddings.
+    /// </summary>
+    CosineSoftmax,
 }

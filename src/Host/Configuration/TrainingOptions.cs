@@ -29,7 +29,7 @@ internal sealed class TrainingOptions
     public string? ResumeFrom { get; set; }
 
     /// <summary>Binary cross-entropy (the tutorial's, on the sigmoid of a learned head) or contrastive (on the Euclidean distance).</summary>
-    [EnumDataType(typeof(LossKind), ErrorMessage = "must be BinaryCrossEntropy or Contrastive")]
+    [EnumDataType(typeof(LossKind), ErrorMessage = "must be BinaryCrossEntropy, Contrastive or CosineSoftmax")]
     public LossKind Loss { get; set; } = LossKind.BinaryCrossEntropy;
 
     /// <summary>The contrastive loss's margin: different pairs are pushed at least this far apart.</summary>

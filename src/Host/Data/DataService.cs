@@ -69,6 +69,11 @@ internal sealed partial class DataService
                 : DatasetSplit.ByClass(data, _options.ValidationFraction, _options.TestFraction, _options.SplitSeed);
         }
 
+        if (_options.TurnedClasses)
+        {
+            split = split.WithTurnedTrainingClasses();
+        }
+
         LogSplit("train", Total(split.Train), Counts(split.Train));
         LogSplit("validation", Total(split.Validation), Counts(split.Validation));
         LogSplit("test", Total(split.Test), Counts(split.Test));

@@ -64,7 +64,12 @@ internal sealed record RunSettings
         ArgumentNullException.ThrowIfNull(configured);
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(pipeline);
-        var similarity = training.Loss == LossKind.Contrastive ? SimilarityKind.Contrastive : SimilarityKind.Sigmoid;
+        var similarity = training.Loss switch
+        {
+            LossKind.Contrastive => SimilarityKind.Contrastive,
+            LossKind.CosineSoftmax => SimilarityKind.Cosine,
+            _ => SimilarityKind.Sigmoid,
+        };
         bool images = !string.IsNullOrWhiteSpace(data?.Images);
         return configured.Recorded(
             similarity,

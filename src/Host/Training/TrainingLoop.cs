@@ -36,7 +36,7 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
 
         // The trainer seeds libtorch's generator with Training:Seed before drawing the initial weights; a resume then
         // restores the generators' state with the rest of the checkpoint.
-        using var trainer = new SiameseTrainer(model, settings.Trainer, Math.Max(settings.Pipeline.BatchSize, SiameseModel.ChunkImagesFor(model) / 2));
+        using var trainer = new SiameseTrainer(model, settings.Trainer, Math.Max(settings.Pipeline.BatchSize, SiameseModel.ChunkImagesFor(model) / 2), [.. split.Train.Select(c => c.Label)]);
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
         var testPairs = split.Test.Count == 0 ? null : Task.Run(() => PairSet.CreateBalanced(split.Test, settings.Evaluation.TestPairs, settings.Evaluation.Seed), cancellationToken);
         using var scorer = settings.Evaluation.EveryEpoch && testPairs is not null ? new EpochScorer(model, settings.Evaluation, testPairs, outputs, SinceProcessStart, logger) : null;
@@ -114,7 +114,7 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
         try
         {
             int n = batch.Count;
-            var result = trainer.TrainStep(batch.Left.AsSpan(0, n * batch.ImageSize), batch.Right.AsSpan(0, n * batch.ImageSize), batch.Labels.AsSpan(0, n));
+            var result = trainer.TrainStep(batch.Left.AsSpan(0, n * batch.ImageSize), batch.Right.AsSpan(0, n * batch.ImageSize), batch.Labels.AsSpan(0, n), batch.LeftClasses.AsSpan(0, n), batch.RightClasses.AsSpan(0, n));
             meter.RecordStep(Stopwatch.GetTimestamp() - stepStart, result.Count);
             return result;
         }

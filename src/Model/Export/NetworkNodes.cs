@@ -30,6 +30,7 @@ internal static class NetworkNodes
                 Dropout => x,
                 Conv2d conv => Conv(graph, at, x, conv),
                 MaxPool2d pool => MaxPool(graph, at, x, pool),
+                BatchNorm2d norm => BatchNormalization(graph, at, x, norm),
                 _ => throw Unsupported(name, module),
             };
             first = false;
@@ -45,6 +46,21 @@ internal static class NetworkNodes
     /// </summary>
     public static void Similarity(OnnxGraph graph, SiameseNetwork network, string left, string right, string output)
     {
+        if (network.IsCosine)
+        {
+            // cos = a·b / max(‖a‖‖b‖, 1e-8), clamped to [0, 1].
+            string product = graph.Node("Mul", "product", [left, right]);
+            string dot = graph.Node("ReduceSum", "dot", [product, graph.Int64s("embedding_axis", 1)], OnnxGraph.Int("keepdims", 0));
+            // Opset 17's ReduceL2 takes its axes as an attribute (ReduceSum already as an input).
+            string leftNorm = graph.Node("ReduceL2", "left_norm", [left], OnnxGraph.Ints("axes", 1), OnnxGraph.Int("keepdims", 0));
+            string rightNorm = graph.Node("ReduceL2", "right_norm", [right], OnnxGraph.Ints("axes", 1), OnnxGraph.Int("keepdims", 0));
+            string norms = graph.Node("Mul", "norms", [leftNorm, rightNorm]);
+            string floored = graph.Node("Max", "floored_norms", [norms, graph.Scalar("norm_floor", 1e-8f)]);
+            string cosine = graph.Node("Div", "cosine", [dot, floored]);
+            graph.Node("Clip", output, [cosine, graph.Scalar("zero", 0f), graph.Scalar("one", 1f)]);
+            return;
+        }
+
         string difference = graph.Node("Sub", "difference", [left, right]);
         if (network.IsContrastive)
         {
@@ -114,6 +130,20 @@ internal static class NetworkNodes
             OnnxGraph.Ints("dilations", pool.dilation is { Length: 2 } dilation ? dilation : [1, 1]),
             OnnxGraph.Int("ceil_mode", pool.ceil_mode ? 1 : 0));
     }
+
+    /// <summary>Batch normalisation in evaluation mode: (x − running mean) / √(running var + ε) · weight + bias.</summary>
+    private static string BatchNormalization(OnnxGraph graph, string at, string x, BatchNorm2d norm) =>
+        graph.Node(
+            "BatchNormalization",
+            at,
+            [
+                x,
+                graph.Weights($"{at}.weight", norm.weight!),
+                graph.Weights($"{at}.bias", norm.bias!),
+                graph.Weights($"{at}.running_mean", norm.running_mean!),
+                graph.Weights($"{at}.running_var", norm.running_var!),
+            ],
+            OnnxGraph.Float("epsilon", (float)norm.eps));
 
     private static NotSupportedException Unsupported(string name, nn.Module module) =>
         new($"ONNX export has no rule for the tower's layer {name} ({module.GetType().Name}).");

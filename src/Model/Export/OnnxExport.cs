@@ -110,7 +110,7 @@ public static class OnnxExport
         string image = graph.Input(ImageInput, OnnxGraph.BatchDimension, 1, side, side);
         string embedding = NetworkNodes.Tower(graph, network, image);
         graph.Node("Identity", EmbeddingOutput, [embedding]);
-        graph.Output(EmbeddingOutput, OnnxGraph.BatchDimension, options.GetHiddenSizes()[^1]);
+        graph.Output(EmbeddingOutput, OnnxGraph.BatchDimension, options.EmbeddingSize);
         return NewModel(graph, options);
     }
 
@@ -135,7 +135,7 @@ public static class OnnxExport
 
         model.MetadataProps.Add(Entry("tower", options.Tower.ToString()));
         model.MetadataProps.Add(Entry("input_size", Number(options.InputSize)));
-        model.MetadataProps.Add(Entry("embedding_size", Number(options.GetHiddenSizes()[^1])));
+        model.MetadataProps.Add(Entry("embedding_size", Number(options.EmbeddingSize)));
         model.MetadataProps.Add(Entry("model", options.Describe()));
         return model;
     }

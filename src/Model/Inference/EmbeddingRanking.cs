@@ -13,6 +13,7 @@ namespace Siamese.Model;
 /// <item>sigmoid head, L2: the logit Σ w_k (a_k − b_k)² + bias = (a²)·w + (b²)·w − 2 (a ⊙ w)·b + bias, one matrix product.</item>
 /// <item>contrastive: minus the squared Euclidean distance ‖a‖² + ‖b‖² − 2 a·b (ranking by it ranks by the distance,
 /// smaller first).</item>
+/// <item>cosine: the cosine, the product of the normalised embeddings.</item>
 /// </list>
 /// The expansions lose a little precision against the pairwise path (<see cref="SiameseNetwork.forward"/>): ranks of
 /// pairs whose scores differ by ~1e-6 relative may swap.
@@ -61,6 +62,11 @@ internal static class EmbeddingRanking
         if (network.IsContrastive)
         {
             return SquaredDistances(queries, references).neg();
+        }
+
+        if (network.IsCosine)
+        {
+            return nn.functional.normalize(queries, dim: 1, eps: 1e-8).mm(nn.functional.normalize(references, dim: 1, eps: 1e-8).t());
         }
 
         var head = network.Head!;

@@ -48,7 +48,7 @@ public sealed class SiameseModel : IDisposable
         Source = source;
         inputSize = options.InputSize;
         rescale = (float)options.Rescale;
-        EmbeddingSize = options.GetHiddenSizes()[^1];
+        EmbeddingSize = options.EmbeddingSize;
         ChunkImages = ChunkImagesFor(options);
         if (!borrowed)
         {

@@ -20,7 +20,7 @@ public sealed class ModelOptions : IValidatableObject
     public int InputSize { get; set; } = 784;
 
     /// <summary>The tutorial's MLP tower, or a convolutional one.</summary>
-    [EnumDataType(typeof(TowerKind), ErrorMessage = "must be Mlp or Conv")]
+    [EnumDataType(typeof(TowerKind), ErrorMessage = "must be Mlp, Conv or ConvBlocks")]
     public TowerKind Tower { get; set; } = TowerKind.Mlp;
 
     /// <summary>
@@ -28,7 +28,7 @@ public sealed class ModelOptions : IValidatableObject
     /// null means 32, 64. Unused by the MLP tower.
     /// </summary>
     [MinLength(1, ErrorMessage = "must list at least one convolution")]
-    [MaxLength(4, ErrorMessage = "must list at most 4 convolutions")]
+    [MaxLength(8, ErrorMessage = "must list at most 8 convolutions")]
     public int[]? ConvChannels { get; set; }
 
     /// <summary>
@@ -39,9 +39,15 @@ public sealed class ModelOptions : IValidatableObject
     /// Not initialised to the defaults because the configuration binder appends configured array items to an
     /// initialised array instead of replacing it.
     /// </remarks>
-    [MinLength(1, ErrorMessage = "must list at least one layer width")]
     [MaxLength(16, ErrorMessage = "must list at most 16 layer widths")]
     public int[]? HiddenSizes { get; set; }
+
+    /// <summary>
+    /// Which of the <see cref="TowerKind.ConvBlocks"/> tower's blocks end with 2×2 max-pooling, in order; null means
+    /// every block. Unused by the other towers.
+    /// </summary>
+    [MaxLength(8, ErrorMessage = "must list at most 8 blocks")]
+    public bool[]? ConvPooling { get; set; }
 
     /// <summary>Dropout rate after every Dense layer of the tower except the last.</summary>
     [Range(0.0, 0.95, ErrorMessage = "must be between {1} and {2}")]
@@ -60,7 +66,7 @@ public sealed class ModelOptions : IValidatableObject
     /// <c>Training:Loss</c>) and is recorded with the weights.
     /// </summary>
     [NotASetting]
-    [EnumDataType(typeof(SimilarityKind), ErrorMessage = "must be Sigmoid or Contrastive")]
+    [EnumDataType(typeof(SimilarityKind), ErrorMessage = "must be Sigmoid, Contrastive or Cosine")]
     public SimilarityKind Similarity { get; set; } = SimilarityKind.Sigmoid;
 
     /// <summary>The contrastive loss's margin (recorded from <c>Training:Margin</c>); unused by the sigmoid similarity.</summary>
@@ -84,14 +90,29 @@ public sealed class ModelOptions : IValidatableObject
     [NotASetting]
     public IReadOnlyList<string>? Classes { get; set; }
 
+    /// <summary>The tower starts with convolutions (<see cref="TowerKind.Conv"/> or <see cref="TowerKind.ConvBlocks"/>).</summary>
     [JsonIgnore]
-    public bool IsConv => Tower == TowerKind.Conv;
+    public bool IsConv => Tower is TowerKind.Conv or TowerKind.ConvBlocks;
+
+    [JsonIgnore]
+    public bool IsBlocks => Tower == TowerKind.ConvBlocks;
+
+    [JsonIgnore]
+    public bool IsCosine => Similarity == SimilarityKind.Cosine;
+
+    /// <summary>Values per embedding: the last Dense layer's width, or the flattened convolutions' when there is none.</summary>
+    [JsonIgnore]
+    public int EmbeddingSize => GetHiddenSizes() is { Count: > 0 } hidden ? hidden[^1] : checked((int)DenseInputWidth());
 
     [JsonIgnore]
     public bool IsContrastive => Similarity == SimilarityKind.Contrastive;
 
     /// <summary>The configured hidden sizes, or the tutorial's when none are configured.</summary>
-    public IReadOnlyList<int> GetHiddenSizes() => HiddenSizes ?? TutorialHiddenSizes;
+    public IReadOnlyList<int> GetHiddenSizes() => HiddenSizes ?? (IsBlocks ? [] : TutorialHiddenSizes);
+
+    /// <summary>Whether each of the conv tower's layers pools (always for <see cref="TowerKind.Conv"/>).</summary>
+    public IReadOnlyList<bool> GetConvPooling() =>
+        [.. GetConvChannels().Select((_, i) => !IsBlocks || ConvPooling is null || i >= ConvPooling.Length || ConvPooling[i])];
 
     /// <summary>The conv tower's channels (empty for the MLP tower).</summary>
     public IReadOnlyList<int> GetConvChannels() => IsConv ? ConvChannels ?? DefaultConvChannels : [];
@@ -128,10 +149,15 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>Sets the array settings to the values in use, so a written copy records them rather than null.</summary>
     public ModelOptions WithEffectiveHiddenSizes()
     {
-        HiddenSizes ??= [.. TutorialHiddenSizes];
+        HiddenSizes ??= [.. GetHiddenSizes()];
         if (IsConv)
         {
             ConvChannels ??= [.. DefaultConvChannels];
+        }
+
+        if (IsBlocks)
+        {
+            ConvPooling ??= [.. GetConvPooling()];
         }
 
         return this;
@@ -143,8 +169,15 @@ public sealed class ModelOptions : IValidatableObject
     /// </summary>
     public string Describe()
     {
-        var layers = GetConvChannels().Select(c => $"c{c}").Concat(GetHiddenSizes().Select(h => h.ToString(CultureInfo.InvariantCulture)));
-        var head = IsContrastive ? string.Create(CultureInfo.InvariantCulture, $"contrastive(m={Margin})") : Distance.ToString();
+        var pooling = GetConvPooling();
+        var convolutions = GetConvChannels().Select((c, i) => IsBlocks ? (pooling[i] ? $"b{c}" : $"b{c}n") : $"c{c}");
+        var layers = convolutions.Concat(GetHiddenSizes().Select(h => h.ToString(CultureInfo.InvariantCulture)));
+        var head = Similarity switch
+        {
+            SimilarityKind.Contrastive => string.Create(CultureInfo.InvariantCulture, $"contrastive(m={Margin})"),
+            SimilarityKind.Cosine => "cosine",
+            _ => Distance.ToString(),
+        };
         return $"{InputSize}-{string.Join("-", layers)}/{head}";
     }
 
@@ -156,15 +189,22 @@ public sealed class ModelOptions : IValidatableObject
             return InputSize;
         }
 
-        int side = ImageSide;
-        int channels = 1;
-        foreach (int c in GetConvChannels())
-        {
-            side = (side - 2) / 2;
-            channels = c;
-        }
+        var last = ConvGeometry().Last();
+        return (long)last.Channels * last.PooledSide * last.PooledSide;
+    }
 
-        return (long)channels * side * side;
+    /// <summary>Each convolution of the conv tower: its channels, the side of its output, and the side after its pooling.</summary>
+    private IEnumerable<(int Channels, int Side, int PooledSide)> ConvGeometry()
+    {
+        int side = ImageSide;
+        var pooling = GetConvPooling();
+        var channels = GetConvChannels();
+        for (int i = 0; i < channels.Count; i++)
+        {
+            int convolved = IsBlocks ? side : side - 2;
+            side = pooling[i] ? convolved / 2 : convolved;
+            yield return (channels[i], convolved, side);
+        }
     }
 
     /// <summary>Values the tower's layers produce for one image in a forward pass (the input, each convolution and
@@ -172,13 +212,11 @@ public sealed class ModelOptions : IValidatableObject
     public long ActivationsPerImage()
     {
         long count = InputSize;
-        int side = ImageSide;
-        foreach (int c in GetConvChannels())
+        foreach (var (channels, side, pooled) in ConvGeometry())
         {
-            side -= 2;
-            count += (long)c * side * side;
-            side /= 2;
-            count += (long)c * side * side;
+            // The convolution's output (and, for a block, the batch norm's), then the pooling's.
+            count += (long)channels * side * side * (IsBlocks ? 2 : 1);
+            count += (long)channels * pooled * pooled;
         }
 
         return count + GetHiddenSizes().Sum(h => (long)h);
@@ -191,7 +229,8 @@ public sealed class ModelOptions : IValidatableObject
         long previous = 1;
         foreach (int c in GetConvChannels())
         {
-            count += (previous * 9 * c) + c;
+            // A block's batch norm adds a scale and a shift per channel.
+            count += (previous * 9 * c) + c + (IsBlocks ? 2L * c : 0);
             previous = c;
         }
 
@@ -202,7 +241,7 @@ public sealed class ModelOptions : IValidatableObject
             width = h;
         }
 
-        return count + (IsContrastive ? 0 : width + 1);
+        return count + (Similarity == SimilarityKind.Sigmoid ? width + 1 : 0);
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -226,16 +265,16 @@ public sealed class ModelOptions : IValidatableObject
                 yield break;
             }
 
-            foreach (int _ in GetConvChannels())
+            if (ConvGeometry().Any(layer => layer.PooledSide < 1))
             {
-                side = (side - 2) / 2;
-            }
-
-            if (side < 1)
-            {
-                yield return new ValidationResult($"has more convolutions than a {ImageSide}×{ImageSide} image allows (each 3×3 convolution and 2×2 pooling roughly halves it)", [nameof(ConvChannels)]);
+                yield return new ValidationResult($"has more convolutions than a {ImageSide}×{ImageSide} image allows (each 2×2 pooling halves it)", [nameof(ConvChannels)]);
                 yield break;
             }
+        }
+
+        if (HiddenSizes is { Length: 0 } && !IsBlocks)
+        {
+            yield return new ValidationResult("must list at least one layer width (only the ConvBlocks tower may have none)", [nameof(HiddenSizes)]);
         }
 
         if (ParameterCount() > MaxParameters)

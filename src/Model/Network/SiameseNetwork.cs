@@ -8,13 +8,16 @@ namespace Siamese.Model;
 /// A Siamese network: one tower embeds both images (shared weights) and the pair's embeddings give one score — with
 /// the sigmoid similarity (the tutorial's), a Dense(1) on their component-wise distance (<see cref="ModelOptions.Distance"/>)
 /// gives a logit and similarity is sigmoid(logit); with the contrastive similarity, the score is their Euclidean
-/// distance d and similarity is 2^(−(2d/margin)²).
+/// distance d and similarity is 2^(−(2d/margin)²); with the cosine similarity, the score is their cosine, clamped to
+/// [0, 1] as the similarity.
 /// </summary>
 /// <remarks>
 /// <para>Weight keys (field and layer names; renaming one breaks saved weights): the MLP tower is flatten → (fc{i} →
 /// relu{i} → dropout{i}) with no dropout after the last layer: <c>tower.fc1.weight</c> [h1, InputSize],
 /// <c>tower.fc1.bias</c> [h1], …; the conv tower starts with unflatten → (conv{j} → convrelu{j} → pool{j}) → flatten, then the
-/// same Dense layers: <c>tower.conv1.weight</c> [c1, 1, 3, 3], <c>tower.conv1.bias</c> [c1], …; the sigmoid similarity adds
+/// same Dense layers: <c>tower.conv1.weight</c> [c1, 1, 3, 3], <c>tower.conv1.bias</c> [c1], …; the conv-blocks tower's
+/// blocks are conv{j} (zero-padded) → bn{j} → convrelu{j} → pool{j} (when it pools), adding <c>tower.bn1.weight</c>,
+/// <c>.bias</c>, <c>.running_mean</c>, <c>.running_var</c>, <c>.num_batches_tracked</c>; the sigmoid similarity adds
 /// <c>head.weight</c> [1, hk] and <c>head.bias</c> [1].</para>
 /// </remarks>
 public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
@@ -23,6 +26,7 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear? head;
     private readonly bool squaredDistance;
     private readonly bool contrastive;
+    private readonly bool cosine;
     private readonly float margin;
     private readonly DropoutRandom dropoutRandom;
 
@@ -38,8 +42,9 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         var layers = TowerLayers(options, dropoutRandom);
         tower = nn.Sequential(layers);
         contrastive = options.IsContrastive;
+        cosine = options.IsCosine;
         margin = (float)options.Margin;
-        head = contrastive ? null : nn.Linear(options.GetHiddenSizes()[^1], 1);
+        head = options.Similarity == SimilarityKind.Sigmoid ? nn.Linear(options.EmbeddingSize, 1) : null;
         squaredDistance = options.Distance == DistanceKind.L2;
         RegisterComponents();
 
@@ -65,13 +70,15 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Similarity(Tensor scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        return contrastive ? exp2(scores.div(margin / 2).square().neg()) : scores.sigmoid();
+        return contrastive ? exp2(scores.div(margin / 2).square().neg()) : cosine ? scores.clamp(0, 1) : scores.sigmoid();
     }
 
     /// <summary>Whether a score says "same digit": similarity above 0.5, decided on the score (logit &gt; 0, or d &lt; margin/2).</summary>
-    internal bool IsSame(float score) => contrastive ? score < margin / 2 : score > 0;
+    internal bool IsSame(float score) => contrastive ? score < margin / 2 : cosine ? score > 0.5f : score > 0;
 
     internal bool IsContrastive => contrastive;
+
+    internal bool IsCosine => cosine;
 
     /// <summary>The dropout masks' generator, saved with a trainer's state.</summary>
     internal DropoutRandom DropoutRandom => dropoutRandom;
@@ -101,7 +108,10 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     /// [N, 1]. The same modules as <see cref="ForwardStacked"/>, without the MLP's flatten and the final reshape.
     /// Intermediate tensors go to the caller's dispose scope, which must exist.
     /// </summary>
-    internal Tensor ForwardTraining(Tensor rows)
+    internal Tensor ForwardTraining(Tensor rows) => Compare(TowerTraining(rows));
+
+    /// <summary>The tower over flat rows [M, InputSize] (the trainer's path): the embeddings [M, D], in the caller's dispose scope.</summary>
+    internal Tensor TowerTraining(Tensor rows)
     {
         Tensor embedded = rows;
         foreach (nn.Module<Tensor, Tensor> layer in layersForRows)
@@ -109,13 +119,19 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
             embedded = layer.forward(embedded);
         }
 
-        return Compare(embedded);
+        return embedded;
     }
 
     /// <summary>Each pair's score from its embeddings (left half against right half): [N, 1].</summary>
     private Tensor Compare(Tensor embedded)
     {
         long pairs = embedded.shape[0] / 2;
+        if (cosine)
+        {
+            // a·b / max(‖a‖‖b‖, ε), as torch's cosine_similarity.
+            return nn.functional.cosine_similarity(embedded.narrow(0, 0, pairs), embedded.narrow(0, pairs, pairs), dim: 1, eps: 1e-8).unsqueeze(1);
+        }
+
         Tensor difference = embedded.narrow(0, 0, pairs) - embedded.narrow(0, pairs, pairs);
         if (contrastive)
         {
@@ -135,13 +151,28 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
             int side = options.ImageSide;
             layers.Add(("unflatten", nn.Unflatten(1, [1, side, side])));
             long channels = 1;
-            int n = 0;
-            foreach (int c in options.GetConvChannels())
+            var pooling = options.GetConvPooling();
+            var convolutions = options.GetConvChannels();
+            for (int i = 0; i < convolutions.Count; i++)
             {
-                n++;
-                layers.Add(($"conv{n}", nn.Conv2d(channels, c, 3)));
+                int n = i + 1;
+                int c = convolutions[i];
+                if (options.IsBlocks)
+                {
+                    layers.Add(($"conv{n}", nn.Conv2d(channels, c, 3, padding: 1)));
+                    layers.Add(($"bn{n}", nn.BatchNorm2d(c)));
+                }
+                else
+                {
+                    layers.Add(($"conv{n}", nn.Conv2d(channels, c, 3)));
+                }
+
                 layers.Add(($"convrelu{n}", nn.ReLU(inplace: true)));
-                layers.Add(($"pool{n}", nn.MaxPool2d(2)));
+                if (pooling[i])
+                {
+                    layers.Add(($"pool{n}", nn.MaxPool2d(2)));
+                }
+
                 channels = c;
             }
         }

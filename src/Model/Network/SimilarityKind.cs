@@ -14,4 +14,10 @@ public enum SimilarityKind
     /// 0.5 at d = margin/2 (the Keras example's decision rule for margin 1), 1/16 at d = margin.
     /// </summary>
     Contrastive,
+
+    /// <summary>
+    /// The cosine of the angle between the embeddings, clamped to [0, 1] (a tower ending in ReLU makes them non-negative,
+    /// so the cosine is already there); trained by a softmax over class directions (<c>Training:Loss=CosineSoftmax</c>).
+    /// </summary>
+    Cosine,
 }

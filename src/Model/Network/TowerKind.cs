@@ -11,4 +11,10 @@ public enum TowerKind
 
     /// <summary>3×3 convolutions, each with ReLU and 2×2 max-pooling, then the Dense layers.</summary>
     Conv,
+
+    /// <summary>
+    /// Blocks of a zero-padded 3×3 convolution, batch normalisation, ReLU and (unless <see cref="ModelOptions.ConvPooling"/>
+    /// says otherwise) 2×2 max-pooling, flattened, then any Dense layers: the encoder of prototypical networks.
+    /// </summary>
+    ConvBlocks,
 }

@@ -135,11 +135,18 @@ public sealed class ModelFile
     /// <summary>The file's bytes (without a UTF-8 byte order mark), read no further than <see cref="MaxOptionsLength"/>.</summary>
     private static ReadOnlyMemory<byte> ReadBounded(string json)
     {
-        var bytes = new byte[MaxOptionsLength + 1];
+        byte[] bytes;
         int read;
         try
         {
             using var stream = File.OpenRead(json);
+            if (stream.Length > MaxOptionsLength)
+            {
+                throw new CheckpointException(json, $"is not a valid model description (longer than {MaxOptionsLength} bytes)");
+            }
+
+            // One byte more than the file says it holds: a file that grows while it is read is caught below.
+            bytes = new byte[stream.Length + 1];
             read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -147,7 +154,7 @@ public sealed class ModelFile
             throw new CheckpointException(json, $"cannot be read ({e.Message})", e);
         }
 
-        if (read > MaxOptionsLength)
+        if (read > MaxOptionsLength || read == bytes.Length)
         {
             throw new CheckpointException(json, $"is not a valid model description (longer than {MaxOptionsLength} bytes)");
         }

@@ -16,7 +16,8 @@ public static class TrainerFiles
     /// The state file's format tag. Older versions are still read: <see cref="FirstStateFormat"/> holds RMSprop's mean
     /// squares only, and a state without the dropout generator resumes with new masks.
     /// </summary>
-    private const string StateFormat = "Siamese.SiameseTrainer.State/3";
+    private const string StateFormat = "Siamese.SiameseTrainer.State/4";
+    private const string ThirdStateFormat = "Siamese.SiameseTrainer.State/3";
     private const string SecondStateFormat = "Siamese.SiameseTrainer.State/2";
     private const string FirstStateFormat = "Siamese.SiameseTrainer.State/1";
 
@@ -42,6 +43,8 @@ public static class TrainerFiles
         using Tensor rng = get_rng_state();
         rng.Save(writer);
         trainer.Network.DropoutRandom.Save(writer);
+        writer.Write(trainer.Classes is null ? 0 : 1);
+        trainer.Classes?.Weight.Save(writer);
     }
 
     /// <summary>Restores what <see cref="SaveState"/> wrote; the model options must match.</summary>
@@ -67,9 +70,22 @@ public static class TrainerFiles
         using Tensor rng = get_rng_state();
         StateReader.LoadTensor(rng, reader, "random generator state");
         set_rng_state(rng);
-        if (format == StateFormat)
+        if (format is StateFormat or ThirdStateFormat)
         {
             trainer.Network.DropoutRandom.Load(reader);
+        }
+
+        int directions = format == StateFormat ? reader.ReadInt32() : 0;
+        if (directions != (trainer.Classes is null ? 0 : 1))
+        {
+            throw new InvalidDataException(directions == 0
+                ? "The state holds no class directions, which this cosine model trains against."
+                : "The state holds class directions, which this model does not train against.");
+        }
+
+        if (trainer.Classes is { } classes)
+        {
+            StateReader.LoadTensor(classes.Weight, reader, "class directions");
         }
         trainer.StepCount = steps;
     }
@@ -84,7 +100,7 @@ public static class TrainerFiles
     internal static (string Format, long Steps) LoadStateWeights(SiameseNetwork network, ModelOptions options, BinaryReader reader)
     {
         string format = reader.ReadString();
-        if (format is not (StateFormat or SecondStateFormat or FirstStateFormat))
+        if (format is not (StateFormat or ThirdStateFormat or SecondStateFormat or FirstStateFormat))
         {
             throw new InvalidDataException($"Not a trainer state (format '{format}', expected '{StateFormat}').");
         }
@@ -143,9 +159,10 @@ public static class TrainerFiles
         ThrowIfUnusable(trainer);
         using var scope = NewDisposeScope();
         var stateDict = new Dictionary<string, Tensor>();
-        foreach ((string name, TorchSharp.Modules.Parameter parameter) in trainer.Network.named_parameters())
+        // Parameters and buffers (a batch norm's running statistics), as PyTorch's state_dict holds them.
+        foreach (var (name, tensor) in trainer.Network.state_dict())
         {
-            stateDict.Add(name, parameter.detach().clone());
+            stateDict.Add(name, tensor.detach().clone());
         }
 
         write(stateDict);

@@ -9,10 +9,10 @@ namespace Siamese.Model;
 /// </summary>
 internal static class FlatParameters
 {
-    /// <summary>Packs <paramref name="network"/>'s parameters, in <c>named_parameters</c> order; returns the buffers and each parameter's key and shape.</summary>
-    public static (Tensor Parameters, Tensor Gradients, IReadOnlyList<(string, long[])> Shapes) Pack(nn.Module network)
+    /// <summary>Packs the parameters of <paramref name="modules"/>, each in <c>named_parameters</c> order; returns the buffers and each parameter's key and shape.</summary>
+    public static (Tensor Parameters, Tensor Gradients, IReadOnlyList<(string, long[])> Shapes) Pack(params nn.Module?[] modules)
     {
-        var named = network.named_parameters().ToList();
+        var named = modules.OfType<nn.Module>().SelectMany(module => module.named_parameters()).ToList();
         long total = named.Sum(p => p.parameter.numel());
         Tensor parameters = empty(total).DetachFromDisposeScope();
         Tensor gradients = zeros(total).DetachFromDisposeScope();

@@ -76,7 +76,7 @@ internal sealed unsafe class MlpTrainStep : IDisposable
     }
 
     /// <summary>Whether this step computes <paramref name="options"/>' network: an MLP tower and the sigmoid head.</summary>
-    public static bool Handles(ModelOptions options) => !options.IsConv && !options.IsContrastive;
+    public static bool Handles(ModelOptions options) => !options.IsConv && options.Similarity == SimilarityKind.Sigmoid;
 
     /// <summary>
     /// Forward and backward over <paramref name="rows"/> ([2N, InputSize], left images above right ones): writes each

@@ -50,4 +50,12 @@ internal static class PairLosses
         var loss = (labels * d.square()) + ((1 - labels) * (margin - d).clamp_min(0).square());
         return reduction == nn.Reduction.Sum ? loss.sum() : loss.mean();
     }
+
+    /// <summary>
+    /// Binary cross-entropy of cosine similarities [N, 1] or [N] (clamped into (0, 1)) against labels [N], summed: how a
+    /// cosine model's pairs are scored when validating (its training loss is over classes, which validation classes
+    /// may not be).
+    /// </summary>
+    public static Tensor CosineCrossEntropySum(Tensor cosines, Tensor labels) =>
+        binary_cross_entropy(cosines.view(-1).clamp(1e-6, 1 - 1e-6), labels, reduction: nn.Reduction.Sum);
 }

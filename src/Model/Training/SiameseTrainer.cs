@@ -22,6 +22,7 @@ namespace Siamese.Model;
 public sealed unsafe class SiameseTrainer : IDisposable
 {
     private readonly SiameseNetwork network;
+    private readonly ClassDirections? classes;
     private readonly Tensor flatParameters;
     private readonly Tensor flatGradients;
     private readonly IFlatOptimizer optimizer;
@@ -38,7 +39,9 @@ public sealed unsafe class SiameseTrainer : IDisposable
     private bool disposed;
 
     /// <param name="maxBatch">Largest number of pairs passed to one call; tensors of this size are allocated once.</param>
-    public SiameseTrainer(ModelOptions modelOptions, TrainerSettings settings, int maxBatch = 128)
+    /// <param name="classLabels">The training classes' labels: needed by the cosine similarity, which trains against one
+    /// direction per class (<see cref="ClassDirections"/>); unused otherwise.</param>
+    public SiameseTrainer(ModelOptions modelOptions, TrainerSettings settings, int maxBatch = 128, IReadOnlyList<int>? classLabels = null)
     {
         ArgumentNullException.ThrowIfNull(modelOptions);
         ArgumentNullException.ThrowIfNull(settings);
@@ -54,7 +57,12 @@ public sealed unsafe class SiameseTrainer : IDisposable
 
         manual_seed(settings.Seed);
         network = new SiameseNetwork(modelOptions);
-        (flatParameters, flatGradients, ParameterShapes) = FlatParameters.Pack(network);
+        if (modelOptions.IsCosine)
+        {
+            classes = new ClassDirections(classLabels ?? throw new ArgumentException("The cosine similarity trains against the training classes: give their labels.", nameof(classLabels)), modelOptions.EmbeddingSize);
+        }
+
+        (flatParameters, flatGradients, ParameterShapes) = FlatParameters.Pack(network, classes);
         optimizer = settings.Optimizer == OptimizerKind.Adam
             ? new KerasAdam(flatParameters, flatGradients, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon)
             : new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
@@ -110,9 +118,14 @@ public sealed unsafe class SiameseTrainer : IDisposable
     /// <summary>The optimiser's state a checkpoint keeps, and its name.</summary>
     internal IFlatOptimizer Optimizer => optimizer;
 
+    /// <summary>The training classes' directions of the cosine-softmax loss; null for the other similarities.</summary>
+    internal ClassDirections? Classes => classes;
+
     /// <summary>One optimiser step on a batch of at most <see cref="MaxBatch"/> pairs.</summary>
+    /// <param name="leftClasses">Each left image's class label (the cosine similarity's loss needs them; others ignore them).</param>
+    /// <param name="rightClasses">Each right image's class label.</param>
     /// <returns>The batch's loss and accuracy, computed before the update (as Keras reports them).</returns>
-    public StepResult TrainStep(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
+    public StepResult TrainStep(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels, ReadOnlySpan<int> leftClasses = default, ReadOnlySpan<int> rightClasses = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         int count = labels.Length;
@@ -123,7 +136,14 @@ public sealed unsafe class SiameseTrainer : IDisposable
 
         CheckImages(left, right, count);
         StagedViews views = StageForTraining(left, right, count);
-        var (loss, correct) = mlpStep is null ? AutogradPass(views, labels) : MlpPass(mlpStep, views, labels);
+        if (classes is not null && (leftClasses.Length != count || rightClasses.Length != count))
+        {
+            throw new ArgumentException($"The cosine similarity's loss needs each image's class: {count} left and right labels, got {leftClasses.Length} and {rightClasses.Length}.", nameof(leftClasses));
+        }
+
+        var (loss, correct) = mlpStep is not null ? MlpPass(mlpStep, views, labels)
+            : classes is not null ? CosineSoftmaxPass(classes, views, labels, leftClasses, rightClasses)
+            : AutogradPass(views, labels);
         optimizer.Step();
         StepCount++;
         return new StepResult(loss, correct, count);
@@ -144,8 +164,8 @@ public sealed unsafe class SiameseTrainer : IDisposable
                 ReadOnlySpan<float> chunkLabels = labels.Slice(start, n);
                 Tensor scores = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n));
                 Tensor target = StageTargets(chunkLabels);
-                lossSum += (network.IsContrastive
-                    ? PairLosses.Contrastive(scores, target, network.Margin, nn.Reduction.Sum)
+                lossSum += (network.IsContrastive ? PairLosses.Contrastive(scores, target, network.Margin, nn.Reduction.Sum)
+                    : network.IsCosine ? PairLosses.CosineCrossEntropySum(scores, target)
                     : PairLosses.BinaryCrossEntropySum(scores, target)).item<float>();
                 correct += CountCorrect(scores, chunkLabels);
             }
@@ -184,7 +204,7 @@ public sealed unsafe class SiameseTrainer : IDisposable
     }
 
     /// <summary>Width of an embedding: the tower's last layer.</summary>
-    public int EmbeddingSize => Options.GetHiddenSizes()[^1];
+    public int EmbeddingSize => Options.EmbeddingSize;
 
     public void Dispose()
     {
@@ -198,6 +218,7 @@ public sealed unsafe class SiameseTrainer : IDisposable
         mlpStep?.Dispose();
         optimizer.Dispose();
         network.Dispose();
+        classes?.Dispose();
         flatParameters.Dispose();
         flatGradients.Dispose();
         inputs.Dispose();
@@ -242,6 +263,31 @@ public sealed unsafe class SiameseTrainer : IDisposable
         }
 
         return (loss, CountCorrect(scores, labels));
+    }
+
+    /// <summary>
+    /// Forward and backward of the cosine-softmax loss over the batch's images (left then right, each with its class):
+    /// the loss, and the correct pairs by their cosine; the gradients in the flat buffer.
+    /// </summary>
+    private (double Loss, int Correct) CosineSoftmaxPass(ClassDirections directions, StagedViews views, ReadOnlySpan<float> labels, ReadOnlySpan<int> leftClasses, ReadOnlySpan<int> rightClasses)
+    {
+        using var scope = NewDisposeScope();
+        Tensor embeddings = network.TowerTraining(views.Images);
+        double loss;
+        try
+        {
+            Tensor mean = directions.Loss(embeddings, directions.Rows(leftClasses, rightClasses), Settings.SoftmaxScale);
+            loss = mean.item<float>();
+            mean.backward();
+        }
+        catch
+        {
+            flatGradients.zero_();
+            throw;
+        }
+
+        using var noGrad = no_grad();
+        return (loss, CountCorrect(network.ScoreEmbeddings(embeddings.detach()), labels));
     }
 
     /// <summary>Pairs whose score says what their label says (<see cref="SiameseNetwork.IsSame"/>).</summary>

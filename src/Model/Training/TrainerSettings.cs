@@ -36,6 +36,10 @@ public sealed record TrainerSettings
     /// <summary>Seeds libtorch's global generator (weight initialisation and dropout).</summary>
     public long Seed { get; init; } = 1;
 
+    /// <summary>The cosine-softmax loss's scale s: logits are s · cos(embedding, class direction).</summary>
+    [Range(1.0, 100.0, ErrorMessage = "must be between {1} and {2}")]
+    public double SoftmaxScale { get; init; } = 10;
+
     /// <summary>libtorch intra-op threads (process-wide); one is fastest for small batches on two cores.</summary>
     [Range(1, 256, ErrorMessage = "must be between {1} and {2}")]
     public int TorchThreads { get; init; } = 1;

@@ -39,6 +39,9 @@ public sealed class DataOptions
     [EnumDataType(typeof(CentreKind), ErrorMessage = "must be None or CentreOfMass")]
     public CentreKind Centre { get; set; } = CentreKind.None;
 
+    /// <summary>Training classes also learnt turned by 90°, 180° and 270°, as three new classes each (square images).</summary>
+    public bool TurnedClasses { get; set; }
+
     /// <summary>What validation and test hold out: images of every class (MNIST's way), whole classes, or whole groups.</summary>
     [EnumDataType(typeof(SplitKind), ErrorMessage = "must be Images, Classes or Groups")]
     public SplitKind Split { get; set; } = SplitKind.Images;

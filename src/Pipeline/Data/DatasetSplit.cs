@@ -8,6 +8,17 @@ public sealed record DatasetSplit(IReadOnlyList<ImageClass> Train, IReadOnlyList
         && !Validation.Select(c => c.Label).Intersect(Test.Select(c => c.Label)).Any();
 
     /// <summary>
+    /// The same split with each training class also turned by 90°, 180° and 270° as three new classes (labelled past
+    /// every label of the data), which quadruples the classes to learn from; validation and test are left as they are.
+    /// </summary>
+    public DatasetSplit WithTurnedTrainingClasses()
+    {
+        int offset = Train.Concat(Validation).Concat(Test).Max(c => c.Label) + 1;
+        var turned = Train.Concat(Enumerable.Range(1, 3).SelectMany(t => Train.Select(c => c.Turned(t, c.Label + (t * offset))))).ToList();
+        return this with { Train = turned };
+    }
+
+    /// <summary>
     /// MNIST split by class: the digits are dealt (seeded) into training, validation and test digits; training and
     /// validation digits take their images from the training file, test digits from the test file.
     /// </summary>

@@ -67,4 +67,40 @@ public sealed class ImageClass
 
         return new ImageClass(Label, Height, Width, pixels, Name, Group);
     }
+
+    /// <summary>
+    /// This class's pictures turned by <paramref name="quarterTurns"/> × 90° anticlockwise (square images), as a class
+    /// of their own labelled <paramref name="label"/>: a turned character is another character to learn from.
+    /// </summary>
+    public ImageClass Turned(int quarterTurns, int label)
+    {
+        if (Height != Width)
+        {
+            throw new InvalidOperationException($"Class {Name} has {Height}x{Width} images; only square images turn into new classes.");
+        }
+
+        int n = Width;
+        var pixels = new byte[_pixels.Length];
+        for (int image = 0; image < Count; image++)
+        {
+            var source = Image(image);
+            var target = pixels.AsSpan(image * ImageSize, ImageSize);
+            for (int r = 0; r < n; r++)
+            {
+                for (int c = 0; c < n; c++)
+                {
+                    // One anticlockwise quarter turn takes (r, c) to (n − 1 − c, r).
+                    var (tr, tc) = (r, c);
+                    for (int t = 0; t < ((quarterTurns % 4) + 4) % 4; t++)
+                    {
+                        (tr, tc) = (n - 1 - tc, tr);
+                    }
+
+                    target[(tr * n) + tc] = source[(r * n) + c];
+                }
+            }
+        }
+
+        return new ImageClass(label, Height, Width, pixels, $"{Name}@{90 * (((quarterTurns % 4) + 4) % 4)}", Group);
+    }
 }

@@ -142,11 +142,12 @@ public sealed class TrainingLoopTests : IDisposable
     [Theory]
     [InlineData(TowerKind.Conv, LossKind.BinaryCrossEntropy, ScheduleKind.OneCycle, OptimizerKind.Adam)]
     [InlineData(TowerKind.Mlp, LossKind.Contrastive, ScheduleKind.Cosine, OptimizerKind.RMSprop)]
+    [InlineData(TowerKind.ConvBlocks, LossKind.CosineSoftmax, ScheduleKind.OneCycle, OptimizerKind.Adam)]
     public async Task RunAsync_ConvOrContrastiveInterruptedMidEpochThenResumed_MatchesUninterruptedRun(TowerKind tower, LossKind loss, ScheduleKind schedule, OptimizerKind optimizer)
     {
         var split = SyntheticDigits.Split();
         TrainingOptions Training() => new() { Epochs = 3, StepsPerEpoch = 8, ValidationSteps = 2, Loss = loss, Schedule = schedule };
-        var model = new ModelOptions { Tower = tower, ConvChannels = [4], HiddenSizes = [16, 16] };
+        var model = new ModelOptions { Tower = tower, ConvChannels = [4], HiddenSizes = tower == TowerKind.ConvBlocks ? [] : [16, 16] };
         var settings = new TrainerSettings { LearningRate = 3e-3, Optimizer = optimizer };
         TrainingLoop Loop(TrainingOptions training, IBatchSource batches) => Run(training, batches, testPairs: 100, model: model, settings: settings);
         using var straight = RunDirectory.Open(Path.Combine(_root, "straight"));

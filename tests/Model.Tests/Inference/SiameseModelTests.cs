@@ -17,6 +17,8 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
         { TowerKind.Mlp, SimilarityKind.Contrastive, DistanceKind.L1 },
         { TowerKind.Conv, SimilarityKind.Sigmoid, DistanceKind.L1 },
         { TowerKind.Conv, SimilarityKind.Contrastive, DistanceKind.L1 },
+        { TowerKind.ConvBlocks, SimilarityKind.Cosine, DistanceKind.L1 },
+        { TowerKind.Mlp, SimilarityKind.Cosine, DistanceKind.L1 },
     };
 
     [Theory]

@@ -19,12 +19,13 @@ internal sealed class TrainedRun : IDisposable
     /// <summary>A temporary run folder, deleted with this object.</summary>
     public string Folder { get; }
 
-    /// <summary>Small widths, so that tests are fast: <c>c4-c8-16-16</c> for the conv tower, <c>16-16</c> for the MLP.</summary>
+    /// <summary>Small widths, so that tests are fast: <c>c4-c8-16-16</c> for the conv tower, <c>b4-b8n</c> for the conv blocks (one pooling), <c>16-16</c> for the MLP.</summary>
     public static ModelOptions Small(TowerKind tower, SimilarityKind similarity, DistanceKind distance = DistanceKind.L1) => new()
     {
         Tower = tower,
-        ConvChannels = tower == TowerKind.Conv ? [4, 8] : null,
-        HiddenSizes = [16, 16],
+        ConvChannels = tower == TowerKind.Mlp ? null : [4, 8],
+        ConvPooling = tower == TowerKind.ConvBlocks ? [true, false] : null,
+        HiddenSizes = tower == TowerKind.ConvBlocks ? [] : [16, 16],
         Similarity = similarity,
         Distance = distance,
         Margin = 1.5,
@@ -32,11 +33,11 @@ internal sealed class TrainedRun : IDisposable
 
     public static TrainedRun Create(ModelOptions options, int steps = 8, int seed = 31)
     {
-        var trainer = new SiameseTrainer(options, new TrainerSettings { Seed = seed, LearningRate = 1e-2 }, maxBatch: 32);
+        var trainer = new SiameseTrainer(options, new TrainerSettings { Seed = seed, LearningRate = 1e-2 }, maxBatch: 32, SyntheticPairs.ClassLabels());
         var pairs = SyntheticPairs.Create(32 * steps, InputSize, seed: seed + 1);
         for (int step = 0; step < steps; step++)
         {
-            trainer.TrainStep(pairs.LeftOf(step * 32, 32, InputSize), pairs.RightOf(step * 32, 32, InputSize), pairs.LabelsOf(step * 32, 32));
+            trainer.TrainStep(pairs.LeftOf(step * 32, 32, InputSize), pairs.RightOf(step * 32, 32, InputSize), pairs.LabelsOf(step * 32, 32), pairs.LeftClassesOf(step * 32, 32), pairs.RightClassesOf(step * 32, 32));
         }
 
         string folder = Directory.CreateTempSubdirectory("trained-run-").FullName;

@@ -148,4 +148,29 @@ public sealed class DatasetSplitTests
         Assert.Equal((7, 1, 2), (split.Train.Count, split.Validation.Count, split.Test.Count));
         Assert.Equal(data.Test.Labels.Count(l => split.Test.Select(c => c.Label).Contains(l)), split.Test.Sum(c => c.Count));
     }
+
+    [Fact]
+    public void Turned_QuarterTurns_RotateEachPictureAnticlockwise()
+    {
+        var original = new ImageClass(3, 2, 2, [1, 2, 3, 4, 5, 6, 7, 8], "a", "g");
+
+        Assert.Equal(new byte[] { 2, 4, 1, 3, 6, 8, 5, 7 }, original.Turned(1, 10).Pixels.ToArray());
+        Assert.Equal(new byte[] { 4, 3, 2, 1, 8, 7, 6, 5 }, original.Turned(2, 11).Pixels.ToArray());
+        Assert.Equal(new byte[] { 3, 1, 4, 2, 7, 5, 8, 6 }, original.Turned(3, 12).Pixels.ToArray());
+        Assert.Equal(("a@90", "g", 10), (original.Turned(1, 10).Name, original.Turned(1, 10).Group, original.Turned(1, 10).Label));
+    }
+
+    [Fact]
+    public void WithTurnedTrainingClasses_FourTimesTheTrainingClassesWithFreshLabelsOthersUntouched()
+    {
+        var split = DatasetSplit.Create(ImageSetClasses(), SplitKind.Classes, 0.1, 0.2, 5);
+
+        var turned = split.WithTurnedTrainingClasses();
+
+        Assert.Equal(4 * split.Train.Count, turned.Train.Count);
+        Assert.Equal(turned.Train.Count, turned.Train.Select(c => c.Label).Distinct().Count());
+        Assert.True(turned.ClassesDisjoint);
+        Assert.Same(split.Test, turned.Test);
+        Assert.Same(split.Validation, turned.Validation);
+    }
 }
