@@ -144,7 +144,9 @@ public static class ConsoleMode
         {
             "mnist" => DatasetSplit.GroupByClass(MnistLoader.TryLoad(mnist)?.Train ?? throw new InvalidOperationException($"No MNIST in {mnist} (set MNIST_IDX)."), null),
             "rings" => SyntheticDigits.Create(imagesPerClass: 1000, SyntheticDigits.Kind.Strokes),
-            _ => throw new ArgumentException($"Unknown data '{data}': rings or mnist."),
+            // rings:N — N classes of 20 images each, as Omniglot's characters have (10, 136 and 1000 in docs/performance.md).
+            _ when data.StartsWith("rings:", StringComparison.Ordinal) => SyntheticDigits.Create(imagesPerClass: 20, SyntheticDigits.Kind.Strokes, classes: int.Parse(data["rings:".Length..], Invariant)),
+            _ => throw new ArgumentException($"Unknown data '{data}': rings, rings:<classes> or mnist."),
         };
         var stream = PairStream.Start(classes, options, StreamSettings.Training(options), 0, CancellationToken.None);
         try

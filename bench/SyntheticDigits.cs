@@ -16,10 +16,10 @@ public static class SyntheticDigits
         Noise,
     }
 
-    public static IReadOnlyList<ImageClass> Create(int imagesPerClass, Kind kind, int seed = 1)
+    public static IReadOnlyList<ImageClass> Create(int imagesPerClass, Kind kind, int seed = 1, int classes = 10)
     {
         var random = new Random(seed);
-        return Enumerable.Range(0, 10).Select(digit =>
+        return Enumerable.Range(0, classes).Select(digit =>
         {
             var pixels = new byte[imagesPerClass * Side * Side];
             if (kind == Kind.Noise)

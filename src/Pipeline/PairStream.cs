@@ -107,7 +107,7 @@ public sealed class PairStream : IBatchStream
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = true,
         });
-        var stage = new PairingStage(classes.Select(c => c.Label).ToArray(), sampler, pool, options.BlockSize, options.ProducerCapacity);
+        var stage = new PairingStage(classes.Select(c => c.Label).ToArray(), sampler, pool, options.BlockSize, options.ProducerCapacity, PairingStage.RoundBatches(classes.Count, options.BatchSize, height * width));
         var pairing = Task.Run(() => stage.RunAsync(requests, readers, batches.Writer, token));
 
         var meter = new PipelineMeter(producerStages, readers, stage, batches.Reader);

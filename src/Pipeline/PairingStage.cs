@@ -8,12 +8,14 @@ namespace Siamese.Pipeline;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Planning a batch draws its classes from the <see cref="PairSampler"/> and walks its pairs in order, left image then
-/// right, giving each image the next slot of its class: the slots go to the class's producer as blocks of at most
-/// <c>blockSize</c>, sent as they fill and at the end of the batch. Up to <c>lookahead</c> batches are planned ahead,
-/// so the producers keep working while the oldest batch is finished. A batch is written once every block planned for
-/// it has come back through its class's channel (channels are first in, first out, so the blocks of older batches
-/// come first).
+/// Batches are planned in rounds of <c>roundBatches</c>. Planning a batch draws its classes from the
+/// <see cref="PairSampler"/> and walks its pairs in order, left image then right, giving each image the next slot of
+/// its class: the slots go to the class's producer as blocks of at most <c>blockSize</c>, sent as they fill and at the
+/// end of the round. With many classes a batch holds a slot or two of each, so a round of several batches is what
+/// makes a block worth a producer's wake-up (<see cref="RoundBatches"/>). Rounds covering at least <c>lookahead</c>
+/// batches (and at least two rounds) are planned ahead, so the producers keep working while the oldest round is
+/// finished. A round's batches are written, in order, once every block planned for it has come back through its
+/// class's channel (channels are first in, first out, so the blocks of older rounds come first).
 /// </para>
 /// <para>
 /// Batches are deterministic for a seed whatever the thread timing: the sampler's generator alone decides which class
@@ -33,7 +35,8 @@ internal sealed class PairingStage
     private readonly PairSampler _sampler;
     private readonly PairBatchPool _pool;
     private readonly ImageBlockPool _blocks;
-    private readonly int _lookahead;
+    private readonly int _roundsAhead;
+    private readonly int _roundBatches;
     private readonly ImageBlock?[] _filling;
     private readonly int[] _left;
     private readonly int[] _right;
@@ -41,16 +44,18 @@ internal sealed class PairingStage
     private readonly Stack<int[]> _freeCounts = new();
     private long _produced;
 
-    /// <param name="digits">The digit of each class, in the order of the request and input channels.</param>
+    /// <param name="digits">The label of each class, in the order of the request and input channels.</param>
     /// <param name="blockSize">Most slots in one request to a producer.</param>
-    /// <param name="lookahead">Batches planned and in the producers' hands at once, at least 1.</param>
-    public PairingStage(IReadOnlyList<int> digits, PairSampler sampler, PairBatchPool pool, int blockSize, int lookahead)
+    /// <param name="lookahead">Batches planned and in the producers' hands at once, at least 1 (rounded up to whole rounds, two at least when a round has several batches).</param>
+    /// <param name="roundBatches">Batches planned together, whose last slots go out together (see <see cref="RoundBatches"/>).</param>
+    public PairingStage(IReadOnlyList<int> digits, PairSampler sampler, PairBatchPool pool, int blockSize, int lookahead, int roundBatches = 1)
     {
         ArgumentNullException.ThrowIfNull(digits);
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(lookahead);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(roundBatches);
         if (digits.Count != sampler.ClassCount || pool.BatchSize != sampler.BatchSize)
         {
             throw new ArgumentException("Digits, sampler and pool disagree on class count or batch size.");
@@ -60,14 +65,31 @@ internal sealed class PairingStage
         _sampler = sampler;
         _pool = pool;
         _blocks = new ImageBlockPool(Math.Min(blockSize, 2 * sampler.BatchSize), pool.ImageSize);
-        _lookahead = lookahead;
+        _roundBatches = roundBatches;
+        _roundsAhead = roundBatches == 1 ? lookahead : Math.Max(2, (lookahead + roundBatches - 1) / roundBatches);
         _filling = new ImageBlock?[digits.Count];
         _left = new int[sampler.BatchSize];
         _right = new int[sampler.BatchSize];
     }
 
+    /// <summary>Most bytes of batches one round may hold (two rounds are in flight).</summary>
+    public const long MaxRoundBytes = 64L << 20;
+
     /// <summary>Batches written so far.</summary>
     public long Produced => Interlocked.Read(ref _produced);
+
+    /// <summary>
+    /// Batches per round for <paramref name="classes"/> classes: enough that a class gets about sixteen slots a round
+    /// (a batch of B pairs has 2B images, about 2B / classes of each), so that a producer's wake-up is spent on many
+    /// images rather than one or two; at most <see cref="MaxRoundBytes"/> of batches. The batches are the same
+    /// whatever the round: only when each image is written changes.
+    /// </summary>
+    public static int RoundBatches(int classes, int batchSize, int imageSize)
+    {
+        long batchBytes = 2L * batchSize * imageSize * sizeof(float);
+        long rounds = ((16L * classes) + (2L * batchSize) - 1) / (2L * batchSize);
+        return (int)Math.Clamp(Math.Min(rounds, MaxRoundBytes / batchBytes), 1, 256);
+    }
 
     public async Task RunAsync(IReadOnlyList<ChannelWriter<ImageBlock>> requests, IReadOnlyList<ChannelReader<ImageBlock>> inputs, ChannelWriter<PairBatch> output, CancellationToken cancellationToken)
     {
@@ -84,9 +106,9 @@ internal sealed class PairingStage
 
             while (true)
             {
-                while (_planned.Count < _lookahead)
+                while (_planned.Count < _roundsAhead)
                 {
-                    _planned.Enqueue(Plan(requests));
+                    _planned.Enqueue(PlanRound(requests));
                 }
 
                 var oldest = _planned.Peek();
@@ -103,8 +125,11 @@ internal sealed class PairingStage
 
                 _planned.Dequeue();
                 _freeCounts.Push(oldest.Blocks);
-                await output.WriteAsync(oldest.Batch, cancellationToken);
-                Interlocked.Increment(ref _produced);
+                foreach (var batch in oldest.Batches)
+                {
+                    await output.WriteAsync(batch, cancellationToken);
+                    Interlocked.Increment(ref _produced);
+                }
             }
         }
         catch (Exception e)
@@ -123,20 +148,14 @@ internal sealed class PairingStage
         }
     }
 
-    /// <summary>Draws the next batch's classes, rents it, labels it and sends its slots to the producers.</summary>
-    private Planned Plan(IReadOnlyList<ChannelWriter<ImageBlock>> requests)
+    /// <summary>Plans the next round's batches and sends their slots to the producers, the last partial blocks at its end.</summary>
+    private Planned PlanRound(IReadOnlyList<ChannelWriter<ImageBlock>> requests)
     {
-        _sampler.Next(_left, _right);
-        var batch = _pool.Rent();
         var blocks = _freeCounts.TryPop(out var counts) ? counts : new int[_digits.Count];
-        int imageSize = batch.ImageSize;
-        for (int i = 0; i < _sampler.BatchSize; i++)
+        var batches = new PairBatch[_roundBatches];
+        for (int b = 0; b < batches.Length; b++)
         {
-            Assign(requests, blocks, _left[i], batch.Left, i * imageSize);
-            Assign(requests, blocks, _right[i], batch.Right, i * imageSize);
-            batch.LeftClasses[i] = _digits[_left[i]];
-            batch.RightClasses[i] = _digits[_right[i]];
-            batch.Labels[i] = i < _sampler.Positives ? 1f : 0f;
+            batches[b] = Plan(requests, blocks);
         }
 
         for (int cls = 0; cls < _filling.Length; cls++)
@@ -147,8 +166,26 @@ internal sealed class PairingStage
             }
         }
 
+        return new Planned(batches, blocks);
+    }
+
+    /// <summary>Draws the next batch's classes, rents it, labels it and gives its slots to the classes' blocks.</summary>
+    private PairBatch Plan(IReadOnlyList<ChannelWriter<ImageBlock>> requests, int[] blocks)
+    {
+        _sampler.Next(_left, _right);
+        var batch = _pool.Rent();
+        int imageSize = batch.ImageSize;
+        for (int i = 0; i < _sampler.BatchSize; i++)
+        {
+            Assign(requests, blocks, _left[i], batch.Left, i * imageSize);
+            Assign(requests, blocks, _right[i], batch.Right, i * imageSize);
+            batch.LeftClasses[i] = _digits[_left[i]];
+            batch.RightClasses[i] = _digits[_right[i]];
+            batch.Labels[i] = i < _sampler.Positives ? 1f : 0f;
+        }
+
         batch.Count = _sampler.BatchSize;
-        return new Planned(batch, blocks);
+        return batch;
     }
 
     private void Assign(IReadOnlyList<ChannelWriter<ImageBlock>> requests, int[] blocks, int cls, float[] pixels, int offset)
@@ -190,6 +227,6 @@ internal sealed class PairingStage
         return true;
     }
 
-    /// <summary>A planned batch and, per class, how many of its blocks have not come back yet.</summary>
-    private readonly record struct Planned(PairBatch Batch, int[] Blocks);
+    /// <summary>A planned round's batches and, per class, how many of its blocks have not come back yet.</summary>
+    private readonly record struct Planned(PairBatch[] Batches, int[] Blocks);
 }
