@@ -30,6 +30,7 @@ try
         ExportCommand.Create(product),
         EmbedCommand.Create(product),
         SearchCommand.Create(product),
+        ServeCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }
@@ -51,6 +52,7 @@ static void AddProduct(IServiceCollection services, IConfiguration configuration
     services.AddValidatedOptions<OutputOptions>(configuration, OutputOptions.SectionName).Services.AddValidator<OutputOptions, OutputOptionsValidator>();
     services.AddValidatedOptions<EvaluationOptions>(configuration, EvaluationOptions.SectionName).Services.AddValidator<EvaluationOptions, EvaluationOptionsValidator>();
     services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.SectionName);
+    services.AddValidatedOptions<ServeOptions>(configuration, ServeOptions.SectionName).Services.AddValidator<ServeOptions, ServeOptionsValidator>();
 
     // Data, the batch source the trainer consumes, the training loop and the worker's outcome.
     services.AddSingleton<EffectiveConfiguration>();

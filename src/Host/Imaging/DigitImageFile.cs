@@ -21,15 +21,37 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
     /// <summary>Decodes <paramref name="path"/> (grey or colour, with or without alpha, at most <see cref="MaxSide"/> on a side) and converts it.</summary>
     /// <param name="invert">The picture is a dark digit on a light background.</param>
     /// <exception cref="UserInputException">The file is missing or not a regular file, too large, not an image, or shows no digit.</exception>
-    public static DigitImageFile Load(string path, bool invert)
+    public static DigitImageFile Load(string path, bool invert) => FromBytes(ReadBounded(path), path, invert);
+
+    /// <summary>A picture already in memory (an upload), converted as <see cref="Load"/> converts a file.</summary>
+    /// <param name="invert">The picture is a dark digit on a light background; null decides from its border (light paper is inverted).</param>
+    /// <param name="name">What the messages call the picture.</param>
+    /// <param name="maxSide">Pictures wider or taller are refused from their header (at most <see cref="MaxSide"/>).</param>
+    /// <param name="invertHint">How the user asks for inversion, for the message about a dark digit on light paper.</param>
+    /// <exception cref="UserInputException">The bytes are too many, not an image, too large a picture, or show no digit.</exception>
+    public static DigitImageFile FromBytes(byte[] data, string name, bool? invert, int maxSide = MaxSide, string invertHint = "--invert")
     {
-        using var bitmap = Decode(path);
-        var grey = Grey(bitmap, invert);
-        bool darkOnLight = !invert && BorderMean(grey, bitmap.Width, bitmap.Height) > 127;
-        if (invert)
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.LongLength > MaxFileBytes)
+        {
+            throw new UserInputException($"Image {name} is {data.LongLength} bytes; picture files of at most {MaxFileBytes >> 20} MiB are accepted.");
+        }
+
+        using var bitmap = Decode(data, name, Math.Min(maxSide, MaxSide));
+        var grey = Grey(bitmap, invert ?? false);
+        bool lightBorder = invert != true && BorderMean(grey, bitmap.Width, bitmap.Height) > 127;
+        bool inverting = invert ?? lightBorder;
+        if (inverting && invert is null)
+        {
+            grey = Grey(bitmap, invert: true);
+        }
+
+        if (inverting)
         {
             DigitImage.Invert(grey);
         }
+
+        bool darkOnLight = lightBorder && !inverting;
 
         try
         {
@@ -38,20 +60,20 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         catch (ArgumentException)
         {
             throw new UserInputException(darkOnLight
-                ? $"Image {path} shows no light digit on a dark background; for a dark digit on light paper add --invert."
-                : $"Image {path} shows no digit (nothing stands out from the background).");
+                ? $"Image {name} shows no light digit on a dark background; for a dark digit on light paper add {invertHint}."
+                : $"Image {name} shows no digit (nothing stands out from the background).");
         }
     }
 
-    /// <summary>Reads the file (at most <see cref="MaxFileBytes"/>), checks the size its header declares, then decodes it.</summary>
-    private static SKBitmap Decode(string path)
+    /// <summary>Checks the size the picture's header declares, then decodes it.</summary>
+    private static SKBitmap Decode(byte[] bytes, string path, int maxSide)
     {
-        using var data = SKData.CreateCopy(ReadBounded(path));
+        using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data) ?? throw NotAPicture(path);
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width is < 1 or > MaxSide || height is < 1 or > MaxSide)
+        if (width is < 1 || width > maxSide || height is < 1 || height > maxSide)
         {
-            throw new UserInputException($"Image {path} is {width}×{height} pixels; pictures of at most {MaxSide}×{MaxSide} are accepted (scale it down first).");
+            throw new UserInputException($"Image {path} is {width}×{height} pixels; pictures of at most {maxSide}×{maxSide} are accepted (scale it down first).");
         }
 
         return SKBitmap.Decode(codec) ?? throw NotAPicture(path);

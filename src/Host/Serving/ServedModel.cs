@@ -1,0 +1,89 @@
+using Siamese.Model;
+
+namespace Siamese.Host.Serving;
+
+/// <summary>One gallery image a search found: its place in the gallery, class and similarity to the query.</summary>
+internal sealed record GalleryMatch(int Rank, int Index, string Id, string Class, float Similarity);
+
+/// <summary>
+/// What <c>serve</c> scores with: the model (every score goes through <see cref="SiameseModel"/>), its classes, its
+/// decision threshold and the gallery searched. Safe to call from many requests at once.
+/// </summary>
+internal sealed class ServedModel : IDisposable
+{
+    public ServedModel(SiameseModel model, ModelClasses classes, Gallery gallery, double threshold, string thresholdSource)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(gallery);
+        if (gallery.ImageSize != model.InputSize)
+        {
+            throw new ArgumentException($"The gallery's images have {gallery.ImageSize} pixels; the model takes {model.InputSize}.", nameof(gallery));
+        }
+
+        Model = model;
+        Classes = classes;
+        Gallery = gallery;
+        Threshold = threshold;
+        ThresholdSource = thresholdSource;
+    }
+
+    public SiameseModel Model { get; }
+
+    public ModelClasses Classes { get; }
+
+    public Gallery Gallery { get; }
+
+    /// <summary>Similarity above which two images are the same class.</summary>
+    public double Threshold { get; }
+
+    /// <summary>Where <see cref="Threshold"/> came from (a calibrated evaluation, or <c>Evaluation:Threshold</c>).</summary>
+    public string ThresholdSource { get; }
+
+    /// <summary>Pixels per image.</summary>
+    public int InputSize => Model.InputSize;
+
+    /// <summary>The side of the square images the model takes.</summary>
+    public int ImageSide => Model.Options.ImageSide;
+
+    /// <summary>The similarity of each pair (the i-th left image with the i-th right one), raw 0–255 pixels.</summary>
+    public float[] Similarities(byte[] lefts, byte[] rights) => Model.Similarities(lefts, rights);
+
+    /// <summary>Row-major [N, D] embeddings of raw 0–255 images.</summary>
+    public float[] Embed(ReadOnlySpan<byte> images)
+    {
+        var output = new float[images.Length / InputSize * Model.EmbeddingSize];
+        Model.Embed(images, output);
+        return output;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> gallery images most similar to <paramref name="image"/>, ranked by the model's own score;
+    /// the similarities are the pairwise ones <c>/api/similarity</c> gives for the same two images.
+    /// </summary>
+    public GalleryMatch[] Search(ReadOnlySpan<byte> image, int k)
+    {
+        k = Math.Min(k, Gallery.Count);
+        var found = new int[k];
+        Model.Rank(Embed(image), Gallery.Embeddings, [], found);
+        var lefts = new byte[k * InputSize];
+        var rights = new byte[k * InputSize];
+        for (int r = 0; r < k; r++)
+        {
+            image.CopyTo(lefts.AsSpan(r * InputSize));
+            Gallery.Image(found[r]).CopyTo(rights.AsSpan(r * InputSize));
+        }
+
+        var similarities = Model.Similarities(lefts, rights);
+        return [.. found.Select((index, r) => new GalleryMatch(r + 1, index, Gallery.Id(index), Gallery.ClassOf(index), similarities[r]))];
+    }
+
+    /// <summary>Where each image's embedding falls on the gallery's map.</summary>
+    public (double X, double Y)[] Place(ReadOnlySpan<byte> images)
+    {
+        var embeddings = Embed(images);
+        int width = Model.EmbeddingSize;
+        return [.. Enumerable.Range(0, embeddings.Length / width).Select(i => Gallery.Map.Place(embeddings.AsSpan(i * width, width)))];
+    }
+
+    public void Dispose() => Model.Dispose();
+}
