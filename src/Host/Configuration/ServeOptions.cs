@@ -45,6 +45,10 @@ internal sealed class ServeOptions
     [Range(0, 100_000, ErrorMessage = "must be between {1} and {2}")]
     public int QueueLimit { get; set; } = 512;
 
+    /// <summary>Most similarity pairs of concurrent requests scored in one model call; 1 scores each pair alone.</summary>
+    [Range(1, 4096, ErrorMessage = "must be between {1} and {2}")]
+    public int MaxBatchPairs { get; set; } = 64;
+
     /// <summary>Most images in a gallery folder (<c>serve --gallery &lt;folder&gt;</c>).</summary>
     [Range(1, 1_000_000, ErrorMessage = "must be between {1} and {2}")]
     public int MaxGalleryImages { get; set; } = 100_000;

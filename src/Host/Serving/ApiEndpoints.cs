@@ -94,16 +94,16 @@ internal static class ApiEndpoints
 
     private static async Task<IResult> Similarity(HttpContext context, ServedModel served)
     {
-        var (images, _) = await Read(context, served, PairFields).ConfigureAwait(false);
-        float similarity = (await Scored(context, () => served.Similarities(images.One("left"), images.One("right"))).ConfigureAwait(false))[0];
+        var (images, _) = await Read(context, served, PairFields, _ => 0).ConfigureAwait(false);
+        float similarity = await Scored(context, token => served.SimilarityAsync(images.One("left"), images.One("right"), token)).ConfigureAwait(false);
         var given = images.Uploaded ? new[] { Ints(images.One("left")), Ints(images.One("right")) } : null;
         return TypedResults.Json(new SimilarityResponse(similarity, similarity > served.Threshold, served.Threshold, given), ApiJson.Api.SimilarityResponse);
     }
 
     private static async Task<IResult> Embed(HttpContext context, ServedModel served)
     {
-        var (images, _) = await Read(context, served, ImagesFields).ConfigureAwait(false);
-        var embeddings = await Scored(context, () => served.Embed(images.Concatenated("images"))).ConfigureAwait(false);
+        var (images, _) = await Read(context, served, ImagesFields, _ => 0).ConfigureAwait(false);
+        var embeddings = await Scored(context, token => served.EmbedAsync(images.Concatenated("images"), token)).ConfigureAwait(false);
         int width = served.Model.EmbeddingSize;
         var rows = Enumerable.Range(0, embeddings.Length / width).Select(i => embeddings.AsSpan(i * width, width).ToArray()).ToArray();
         var given = images.Uploaded ? images.Many("images").Select(image => Ints(image)).ToArray() : null;
@@ -112,15 +112,15 @@ internal static class ApiEndpoints
 
     private static async Task<IResult> Search(HttpContext context, ServedModel served)
     {
-        var (images, query) = await Read(context, served, ImageFields, "k", "pixels").ConfigureAwait(false);
-        var matches = await Matches(context, served, images, query).ConfigureAwait(false);
+        var (images, found) = await Read(context, served, ImageFields, query => SearchParameters(context, served, query), "k", "pixels").ConfigureAwait(false);
+        var matches = await Matches(context, served, images, found).ConfigureAwait(false);
         return TypedResults.Json(new SearchResponse(served.Gallery.Count, matches, Given(images)), ApiJson.Api.SearchResponse);
     }
 
     private static async Task<IResult> Identify(HttpContext context, ServedModel served)
     {
-        var (images, query) = await Read(context, served, ImageFields, "k", "pixels").ConfigureAwait(false);
-        var matches = await Matches(context, served, images, query).ConfigureAwait(false);
+        var (images, found) = await Read(context, served, ImageFields, query => SearchParameters(context, served, query), "k", "pixels").ConfigureAwait(false);
+        var matches = await Matches(context, served, images, found).ConfigureAwait(false);
         var nearest = matches[0];
         bool known = nearest.Similarity > served.Threshold;
         return TypedResults.Json(new IdentifyResponse(known ? nearest.Class : "unknown", known, nearest.Class, nearest.Similarity, served.Threshold, matches, Given(images)), ApiJson.Api.IdentifyResponse);
@@ -128,8 +128,8 @@ internal static class ApiEndpoints
 
     private static async Task<IResult> Place(HttpContext context, ServedModel served)
     {
-        var (images, _) = await Read(context, served, ImagesFields).ConfigureAwait(false);
-        var points = await Scored(context, () => served.Place(images.Concatenated("images"))).ConfigureAwait(false);
+        var (images, _) = await Read(context, served, ImagesFields, _ => 0).ConfigureAwait(false);
+        var points = await Scored(context, token => served.PlaceAsync(images.Concatenated("images"), token)).ConfigureAwait(false);
         var given = images.Uploaded ? images.Many("images").Select(image => Ints(image)).ToArray() : null;
         return TypedResults.Json(new MapResponse([.. points.Select(p => new MapPoint(p.X, p.Y))], given), ApiJson.Api.MapResponse);
     }
@@ -153,29 +153,34 @@ internal static class ApiEndpoints
         return TypedResults.Json(new GalleryImageResponse(index, gallery.Id(index), gallery.ClassOf(index), Ints(gallery.Image(index))), ApiJson.Api.GalleryImageResponse);
     }
 
-    private static async Task<MatchResponse[]> Matches(HttpContext context, ServedModel served, RequestImages images, ApiQuery query)
+    /// <summary>A search's k (at most Serve:MaxResults and the gallery's size) and whether matches carry their pixels.</summary>
+    private static (int K, bool Pixels) SearchParameters(HttpContext context, ServedModel served, ApiQuery query)
     {
-        var limits = Limits(context);
-        int k = query.Int("k", Math.Min(DefaultK, limits.MaxResults), 1, Math.Min(limits.MaxResults, served.Gallery.Count));
-        bool pixels = query.Bool("pixels", false);
-        var found = await Scored(context, () => served.Search(images.One("image"), k)).ConfigureAwait(false);
-        return [.. found.Select(m => new MatchResponse(m.Rank, m.Index, m.Id, m.Class, m.Similarity, pixels ? Ints(served.Gallery.Image(m.Index)) : null))];
+        int most = Math.Min(Limits(context).MaxResults, served.Gallery.Count);
+        return (query.Int("k", Math.Min(DefaultK, most), 1, most), query.Bool("pixels", false));
     }
 
-    private static async Task<(RequestImages Images, ApiQuery Query)> Read(HttpContext context, ServedModel served, ImageField[] fields, params string[] parameters)
+    private static async Task<MatchResponse[]> Matches(HttpContext context, ServedModel served, RequestImages images, (int K, bool Pixels) search)
+    {
+        var found = await Scored(context, token => served.SearchAsync(images.One("image"), search.K, token)).ConfigureAwait(false);
+        return [.. found.Select(m => new MatchResponse(m.Rank, m.Index, m.Id, m.Class, m.Similarity, search.Pixels ? Ints(served.Gallery.Image(m.Index)) : null))];
+    }
+
+    /// <summary>The query parameters (<paramref name="parameters"/> and <c>invert</c>, parsed by <paramref name="parse"/>), then the images: a bad parameter is refused before the body is read.</summary>
+    private static async Task<(RequestImages Images, T Parameters)> Read<T>(HttpContext context, ServedModel served, ImageField[] fields, Func<ApiQuery, T> parse, params string[] parameters)
     {
         var query = ApiQuery.Of(context.Request, [.. parameters, "invert"]);
+        var parsed = parse(query);
         var images = await RequestImages.ReadAsync(context, fields, Limits(context), served.InputSize, query.Invert()).ConfigureAwait(false);
-        return (images, query);
+        return (images, parsed);
     }
 
     /// <summary>Scores once the request has passed the gate, unless it was cancelled (timed out, or the client left) first.</summary>
-    private static async Task<T> Scored<T>(HttpContext context, Func<T> score)
+    private static async Task<T> Scored<T>(HttpContext context, Func<CancellationToken, Task<T>> score)
     {
         var token = context.RequestAborted;
         await context.RequestServices.GetRequiredService<ScoringGate>().EnterAsync(token).ConfigureAwait(false);
-        token.ThrowIfCancellationRequested();
-        return score();
+        return await score(token).ConfigureAwait(false);
     }
 
     private static ServeOptions Limits(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<ServeOptions>>().Value;

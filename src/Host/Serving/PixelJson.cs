@@ -130,8 +130,7 @@ internal static class PixelJson
             return (byte)value;
         }
 
-        // TryGetDouble refuses what does not fit a finite double (1e999).
-        string problem = !reader.TryGetDouble(out double number) ? "not a finite number"
+        string problem = !reader.TryGetDouble(out double number) || !double.IsFinite(number) ? "not a finite number"
             : number != Math.Floor(number) ? FormattableString.Invariant($"{number}, not a whole number")
             : FormattableString.Invariant($"{number}, outside 0–255");
         throw ApiProblem.BadRequest($"Pixel {index} of '{name}' is {problem}; pixels are whole numbers 0–255.");

@@ -41,7 +41,7 @@ internal sealed class RequestImages
         var contentType = request.ContentType;
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {
-            throw ApiProblem.UnsupportedMediaType("Send the images as application/json (pixel arrays) or multipart/form-data (PNG/JPEG files); the request has no usable Content-Type.");
+            throw ApiProblem.UnsupportedMediaType("Send the images as application/json (pixel arrays) or multipart/form-data (PNG/JPEG files): the request has no usable Content-Type.");
         }
 
         if (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))

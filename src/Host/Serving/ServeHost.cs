@@ -110,7 +110,7 @@ internal static partial class ServeHost
             var gallery = await Gallery.LoadAsync(setup.Gallery, setup.InvertGallery, classes, services, options.MaxGalleryImages, cancellationToken).ConfigureAwait(false);
             gallery.Embed(model, cancellationToken);
             LogLoaded(logger, model.Source, threshold, source, gallery.Count, gallery.Name);
-            return new ServedModel(model, classes, gallery, threshold, source);
+            return new ServedModel(model, classes, gallery, threshold, source, new ScoringSettings(options.MaxBatchPairs, options.MaxConcurrentRequests, options.TorchThreads));
         }
         catch
         {

@@ -2,16 +2,22 @@ using Siamese.Model;
 
 namespace Siamese.Host.Serving;
 
+/// <summary>How the scoring thread runs: pairs per call, jobs waiting at most, libtorch threads.</summary>
+internal sealed record ScoringSettings(int MaxBatch, int QueueCapacity, int TorchThreads);
+
 /// <summary>One gallery image a search found: its place in the gallery, class and similarity to the query.</summary>
 internal sealed record GalleryMatch(int Rank, int Index, string Id, string Class, float Similarity);
 
 /// <summary>
-/// What <c>serve</c> scores with: the model (every score goes through <see cref="SiameseModel"/>), its classes, its
-/// decision threshold and the gallery searched. Safe to call from many requests at once.
+/// What <c>serve</c> scores with: the model (every score goes through <see cref="SiameseModel"/>, on the one thread of
+/// its <see cref="ScoringQueue"/>), its classes, its decision threshold and the gallery searched. Safe to call from many
+/// requests at once.
 /// </summary>
 internal sealed class ServedModel : IDisposable
 {
-    public ServedModel(SiameseModel model, ModelClasses classes, Gallery gallery, double threshold, string thresholdSource)
+    private readonly ScoringQueue _queue;
+
+    public ServedModel(SiameseModel model, ModelClasses classes, Gallery gallery, double threshold, string thresholdSource, ScoringSettings scoring)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(gallery);
@@ -25,6 +31,7 @@ internal sealed class ServedModel : IDisposable
         Gallery = gallery;
         Threshold = threshold;
         ThresholdSource = thresholdSource;
+        _queue = new ScoringQueue(model, scoring.MaxBatch, scoring.QueueCapacity, scoring.TorchThreads);
     }
 
     public SiameseModel Model { get; }
@@ -45,11 +52,19 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The side of the square images the model takes.</summary>
     public int ImageSide => Model.Options.ImageSide;
 
-    /// <summary>The similarity of each pair (the i-th left image with the i-th right one), raw 0–255 pixels.</summary>
-    public float[] Similarities(byte[] lefts, byte[] rights) => Model.Similarities(lefts, rights);
+    /// <summary>The similarity of two raw 0–255 images, scored together with the other requests' pairs waiting.</summary>
+    public Task<float> SimilarityAsync(byte[] left, byte[] right, CancellationToken cancellationToken) => _queue.SimilarityAsync(left, right, cancellationToken);
 
     /// <summary>Row-major [N, D] embeddings of raw 0–255 images.</summary>
-    public float[] Embed(ReadOnlySpan<byte> images)
+    public Task<float[]> EmbedAsync(byte[] images, CancellationToken cancellationToken) => _queue.RunAsync(() => Embed(images), cancellationToken);
+
+    /// <inheritdoc cref="Search"/>
+    public Task<GalleryMatch[]> SearchAsync(byte[] image, int k, CancellationToken cancellationToken) => _queue.RunAsync(() => Search(image, k), cancellationToken);
+
+    /// <inheritdoc cref="Place"/>
+    public Task<(double X, double Y)[]> PlaceAsync(byte[] images, CancellationToken cancellationToken) => _queue.RunAsync(() => Place(images), cancellationToken);
+
+    private float[] Embed(ReadOnlySpan<byte> images)
     {
         var output = new float[images.Length / InputSize * Model.EmbeddingSize];
         Model.Embed(images, output);
@@ -60,7 +75,7 @@ internal sealed class ServedModel : IDisposable
     /// The <paramref name="k"/> gallery images most similar to <paramref name="image"/>, ranked by the model's own score;
     /// the similarities are the pairwise ones <c>/api/similarity</c> gives for the same two images.
     /// </summary>
-    public GalleryMatch[] Search(ReadOnlySpan<byte> image, int k)
+    private GalleryMatch[] Search(ReadOnlySpan<byte> image, int k)
     {
         k = Math.Min(k, Gallery.Count);
         var found = new int[k];
@@ -78,12 +93,16 @@ internal sealed class ServedModel : IDisposable
     }
 
     /// <summary>Where each image's embedding falls on the gallery's map.</summary>
-    public (double X, double Y)[] Place(ReadOnlySpan<byte> images)
+    private (double X, double Y)[] Place(ReadOnlySpan<byte> images)
     {
         var embeddings = Embed(images);
         int width = Model.EmbeddingSize;
         return [.. Enumerable.Range(0, embeddings.Length / width).Select(i => Gallery.Map.Place(embeddings.AsSpan(i * width, width)))];
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        _queue.Dispose();
+        Model.Dispose();
+    }
 }
