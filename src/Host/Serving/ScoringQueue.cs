@@ -3,11 +3,14 @@ using Siamese.Model;
 
 namespace Siamese.Host.Serving;
 
+/// <summary>A gallery search: the query image and how many matches it wants.</summary>
+internal sealed record SearchQuery(byte[] Image, int K);
+
 /// <summary>
 /// The one thread that makes every libtorch call of <c>serve</c>. Requests post their work and await it; the similarity
 /// pairs of the requests waiting together are scored in one <see cref="SiameseModel.Similarities(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{float})"/>
-/// call (up to <see cref="MaxBatch"/> pairs), which costs little more than one pair's: concurrent requests share the
-/// call's fixed cost instead of queueing on the model's lock one by one.
+/// call (up to <see cref="MaxBatch"/> pairs), which costs little more than one pair's, and their searches in one ranking
+/// of the gallery: concurrent requests share a call's fixed cost instead of paying it one after another.
 /// </summary>
 internal sealed class ScoringQueue : IDisposable
 {
@@ -16,13 +19,17 @@ internal sealed class ScoringQueue : IDisposable
     private readonly Thread _thread;
 
     private readonly int _torchThreads;
+    private readonly Func<IReadOnlyList<SearchQuery>, GalleryMatch[][]> _search;
 
-    /// <param name="maxBatch">Most pairs in one call; 1 scores each pair alone.</param>
+    /// <param name="search">Runs several searches at once (on this queue's thread).</param>
+    /// <param name="maxBatch">Most pairs (and searches) in one call; 1 scores each alone.</param>
     /// <param name="capacity">Jobs waiting at most; a request posting to a full queue waits.</param>
     /// <param name="torchThreads">libtorch's intra-op threads for the scoring thread's calls.</param>
-    public ScoringQueue(SiameseModel model, int maxBatch, int capacity, int torchThreads)
+    public ScoringQueue(SiameseModel model, Func<IReadOnlyList<SearchQuery>, GalleryMatch[][]> search, int maxBatch, int capacity, int torchThreads)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(search);
+        _search = search;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         _model = model;
         MaxBatch = maxBatch;
@@ -38,6 +45,8 @@ internal sealed class ScoringQueue : IDisposable
 
     private sealed record PairJob(byte[] Left, byte[] Right, TaskCompletionSource<float> Result) : Job;
 
+    private sealed record SearchJob(SearchQuery Query, TaskCompletionSource<GalleryMatch[]> Result) : Job;
+
     private sealed record WorkJob(Action Work) : Job;
 
     /// <summary>The similarity of two raw 0–255 images, scored with whatever other pairs are waiting.</summary>
@@ -45,6 +54,14 @@ internal sealed class ScoringQueue : IDisposable
     {
         var result = new TaskCompletionSource<float>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _jobs.Writer.WriteAsync(new PairJob(left, right, result), cancellationToken).ConfigureAwait(false);
+        return await result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <see cref="SearchQuery.K"/> gallery images most similar to a query, searched with whatever other searches are waiting.</summary>
+    public async Task<GalleryMatch[]> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
+    {
+        var result = new TaskCompletionSource<GalleryMatch[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _jobs.Writer.WriteAsync(new SearchJob(query, result), cancellationToken).ConfigureAwait(false);
         return await result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -86,6 +103,7 @@ internal sealed class ScoringQueue : IDisposable
         TorchRuntime.SetThreads(_torchThreads);
         var reader = _jobs.Reader;
         var pairs = new List<PairJob>(MaxBatch);
+        var searches = new List<SearchJob>(MaxBatch);
         int size = _model.InputSize;
         var lefts = new byte[MaxBatch * size];
         var rights = new byte[MaxBatch * size];
@@ -94,23 +112,34 @@ internal sealed class ScoringQueue : IDisposable
         {
             while (reader.TryRead(out var job))
             {
-                if (job is WorkJob work)
+                switch (job)
                 {
-                    work.Work();
-                    continue;
-                }
+                    case WorkJob work:
+                        work.Work();
+                        break;
+                    case SearchJob search:
+                        searches.Add(search);
+                        if (searches.Count == MaxBatch)
+                        {
+                            Search(searches);
+                        }
 
-                var pair = (PairJob)job;
-                pairs.Add(pair);
-                pair.Left.CopyTo(lefts, (pairs.Count - 1) * size);
-                pair.Right.CopyTo(rights, (pairs.Count - 1) * size);
-                if (pairs.Count == MaxBatch)
-                {
-                    Score(pairs, lefts, rights, similarities);
+                        break;
+                    case PairJob pair:
+                        pairs.Add(pair);
+                        pair.Left.CopyTo(lefts, (pairs.Count - 1) * size);
+                        pair.Right.CopyTo(rights, (pairs.Count - 1) * size);
+                        if (pairs.Count == MaxBatch)
+                        {
+                            Score(pairs, lefts, rights, similarities);
+                        }
+
+                        break;
                 }
             }
 
             Score(pairs, lefts, rights, similarities);
+            Search(searches);
         }
     }
 
@@ -140,5 +169,31 @@ internal sealed class ScoringQueue : IDisposable
         }
 
         pairs.Clear();
+    }
+
+    private void Search(List<SearchJob> searches)
+    {
+        if (searches.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var found = _search([.. searches.Select(s => s.Query)]);
+            for (int i = 0; i < searches.Count; i++)
+            {
+                searches[i].Result.TrySetResult(found[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var search in searches)
+            {
+                search.Result.TrySetException(e);
+            }
+        }
+
+        searches.Clear();
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ServedModel : IDisposable
         Gallery = gallery;
         Threshold = threshold;
         ThresholdSource = thresholdSource;
-        _queue = new ScoringQueue(model, scoring.MaxBatch, scoring.QueueCapacity, scoring.TorchThreads);
+        _queue = new ScoringQueue(model, Search, scoring.MaxBatch, scoring.QueueCapacity, scoring.TorchThreads);
     }
 
     public SiameseModel Model { get; }
@@ -58,8 +58,11 @@ internal sealed class ServedModel : IDisposable
     /// <summary>Row-major [N, D] embeddings of raw 0–255 images.</summary>
     public Task<float[]> EmbedAsync(byte[] images, CancellationToken cancellationToken) => _queue.RunAsync(() => Embed(images), cancellationToken);
 
-    /// <inheritdoc cref="Search"/>
-    public Task<GalleryMatch[]> SearchAsync(byte[] image, int k, CancellationToken cancellationToken) => _queue.RunAsync(() => Search(image, k), cancellationToken);
+    /// <summary>
+    /// The <paramref name="k"/> gallery images most similar to <paramref name="image"/>, ranked by the model's own score,
+    /// searched together with the other requests' searches waiting.
+    /// </summary>
+    public Task<GalleryMatch[]> SearchAsync(byte[] image, int k, CancellationToken cancellationToken) => _queue.SearchAsync(new SearchQuery(image, Math.Min(k, Gallery.Count)), cancellationToken);
 
     /// <inheritdoc cref="Place"/>
     public Task<(double X, double Y)[]> PlaceAsync(byte[] images, CancellationToken cancellationToken) => _queue.RunAsync(() => Place(images), cancellationToken);
@@ -72,24 +75,48 @@ internal sealed class ServedModel : IDisposable
     }
 
     /// <summary>
-    /// The <paramref name="k"/> gallery images most similar to <paramref name="image"/>, ranked by the model's own score;
-    /// the similarities are the pairwise ones <c>/api/similarity</c> gives for the same two images.
+    /// Several searches in three model calls: the queries' embeddings, one ranking of the gallery for all of them, and the
+    /// pairwise similarities of each query with its matches (the ones <c>/api/similarity</c> gives for the same two images).
     /// </summary>
-    private GalleryMatch[] Search(ReadOnlySpan<byte> image, int k)
+    private GalleryMatch[][] Search(IReadOnlyList<SearchQuery> queries)
     {
-        k = Math.Min(k, Gallery.Count);
-        var found = new int[k];
-        Model.Rank(Embed(image), Gallery.Embeddings, [], found);
-        var lefts = new byte[k * InputSize];
-        var rights = new byte[k * InputSize];
-        for (int r = 0; r < k; r++)
+        int size = InputSize;
+        int k = queries.Max(q => q.K);
+        var images = new byte[queries.Count * size];
+        for (int q = 0; q < queries.Count; q++)
         {
-            image.CopyTo(lefts.AsSpan(r * InputSize));
-            Gallery.Image(found[r]).CopyTo(rights.AsSpan(r * InputSize));
+            queries[q].Image.CopyTo(images, q * size);
+        }
+
+        var found = new int[queries.Count * k];
+        Model.Rank(Embed(images), Gallery.Embeddings, [], found);
+        int pairs = queries.Sum(q => q.K);
+        var lefts = new byte[pairs * size];
+        var rights = new byte[pairs * size];
+        int p = 0;
+        for (int q = 0; q < queries.Count; q++)
+        {
+            for (int r = 0; r < queries[q].K; r++, p++)
+            {
+                queries[q].Image.CopyTo(lefts, p * size);
+                Gallery.Image(found[(q * k) + r]).CopyTo(rights.AsSpan(p * size));
+            }
         }
 
         var similarities = Model.Similarities(lefts, rights);
-        return [.. found.Select((index, r) => new GalleryMatch(r + 1, index, Gallery.Id(index), Gallery.ClassOf(index), similarities[r]))];
+        var results = new GalleryMatch[queries.Count][];
+        p = 0;
+        for (int q = 0; q < queries.Count; q++)
+        {
+            results[q] = new GalleryMatch[queries[q].K];
+            for (int r = 0; r < queries[q].K; r++, p++)
+            {
+                int index = found[(q * k) + r];
+                results[q][r] = new GalleryMatch(r + 1, index, Gallery.Id(index), Gallery.ClassOf(index), similarities[p]);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>Where each image's embedding falls on the gallery's map.</summary>
