@@ -10,6 +10,9 @@ namespace Siamese.Host.Tests.Serving;
 /// </summary>
 public sealed class ServeLimitsTests
 {
+    /// <summary>A watchdog, not a measurement: a limit that never answers fails the test instead of hanging it.</summary>
+    private static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(60);
+
     private static StringContent Pair() => new(JsonSerializer.Serialize(new { left = new int[784], right = Enumerable.Repeat(255, 784) }), Encoding.UTF8, "application/json");
 
     [Fact]
@@ -25,8 +28,8 @@ public sealed class ServeLimitsTests
         using var client = factory.CreateClient();
 
         var first = client.PostAsync("/api/similarity", Pair());
-        await gate.ArrivedAsync();
-        var second = await client.PostAsync("/api/similarity", Pair());
+        await gate.ArrivedAsync().WaitAsync(Watchdog);
+        var second = await client.PostAsync("/api/similarity", Pair()).WaitAsync(Watchdog);
 
         await ServeApiTests.AssertProblem(second, HttpStatusCode.TooManyRequests, "Serve:MaxConcurrentRequests");
         Assert.Equal("1", second.Headers.RetryAfter?.ToString());
@@ -43,7 +46,7 @@ public sealed class ServeLimitsTests
         using var client = factory.CreateClient();
 
         // The gate never opens for this request: only the time limit can answer it.
-        var held = await client.PostAsync("/api/similarity", Pair());
+        var held = await client.PostAsync("/api/similarity", Pair()).WaitAsync(Watchdog);
 
         await ServeApiTests.AssertProblem(held, HttpStatusCode.ServiceUnavailable, "Serve:RequestTimeoutSeconds");
     }
