@@ -67,7 +67,7 @@ bad = [
     ("application/json", '{"left": [' + ",".join(["300"] * 784) + '], "right": []}'),
     ("application/json", "this is not JSON"),
     ("text/plain", "left=1"),
-    ("multipart/form-data; boundary=b", '--b\r\nContent-Disposition: form-data; name="image"; filename="x.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG garbage\r\n--b--\r\n'),
+    ("multipart/form-data; boundary=b", '--b\r\nContent-Disposition: form-data; name="image"; filename="x.png"\r\nContent-Type: image/png\r\n\r\nnot a picture\r\n--b--\r\n'),
 ]
 with open(f"{work}/bad.lua", "w") as f:
     f.write("local bodies = {\n")
@@ -141,6 +141,7 @@ if [[ $SOAK == 1 ]]; then
   samples+=("$(rss)")
   read -r _ rps p50 p99 non2xx errors avg <"$WORK/good.txt"
   read -r _ brps bp50 bp99 bnon2xx berrors _ <"$WORK/bad.txt"
+  grep -q "Non-2xx" "$WORK/wrk.txt" || { echo "the bad requests were not refused: is bad.lua valid?" >&2; exit 1; }
   echo
   echo "| load | req/s | p50 | p99 | non-2xx | socket errors |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"

@@ -14,7 +14,8 @@ namespace Siamese.Host.Tests.Serving;
 /// The page in a real browser: the real program serves a model (<c>serve --urls http://127.0.0.1:0</c>), Debian's
 /// Chromium (driven by Playwright) draws a digit with mouse moves, and the page must show what the API answers for the
 /// very picture it sent: the same 28×28 image given to the model, the same answer, the same top match and similarity;
-/// then a second drawing, titled as the tutorial titles a pair. SIGTERM then stops the server with exit code 130.
+/// then a second drawing, titled as the tutorial titles a pair; the runs view lists the run. SIGTERM then stops the
+/// server with exit code 130.
 /// </summary>
 /// <remarks>
 /// <c>SIAMESE_SCREENSHOT=docs/images/serve.png</c> (with <c>SIAMESE_SCREENSHOT_MODEL=runs/&lt;folder&gt;</c> for a
@@ -31,13 +32,11 @@ public sealed partial class ServePageBrowserTests
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install chromium (.ci/run does)");
         using var host = new HostProcess();
+        var tiny = Path.Combine(host.Home, "runs", "tiny");
+        TestFiles.WriteTinyModel(tiny);
         var model = Environment.GetEnvironmentVariable("SIAMESE_SCREENSHOT_MODEL") is { Length: > 0 } trained
             ? Path.GetFullPath(trained, HostProcess.RepositoryRoot)
-            : Path.Combine(host.Home, "runs", "tiny");
-        if (!Directory.Exists(model))
-        {
-            TestFiles.WriteTinyModel(model);
-        }
+            : tiny;
 
         using var server = host.Start("serve", "--model", model, "--urls", "http://127.0.0.1:0");
         try
@@ -86,6 +85,11 @@ public sealed partial class ServePageBrowserTests
             {
                 await page.ScreenshotAsync(new() { Path = Path.GetFullPath(screenshot, HostProcess.RepositoryRoot), FullPage = true });
             }
+
+            // The runs view lists the product home's run folders; choosing one shows it.
+            await page.ClickAsync("button.tab[data-tab=runs]");
+            await page.ClickAsync("#runs tbody tr[data-name=tiny]");
+            await page.WaitForFunctionAsync("document.querySelector('#run-title').textContent.startsWith('tiny · finished')");
 
             HostProcess.Signal(server, "TERM");
             using var stopping = new CancellationTokenSource(StartTimeout);
