@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,9 @@ internal static partial class ServeCommand
         }
 
         var builder = product.CreateWebBuilder(overrides);
+
+        // A failed start (the port is taken) is reported below in one line; the host would also log it with its stack.
+        builder.Configuration.AddInMemoryCollection([new("Serilog:MinimumLevel:Override:Microsoft.Extensions.Hosting.Internal.Host", "Fatal")]);
         if (parsed.GetValue(UrlsOption) is { Length: > 0 } urls)
         {
             builder.WebHost.UseUrls(urls);
@@ -56,7 +60,16 @@ internal static partial class ServeCommand
         await using var serving = await ServeHost.BuildAsync(builder, new ServeSetup(model, parsed.GetValue(GalleryOption)!, parsed.GetValue(InvertOption)), cancellationToken).ConfigureAwait(false);
         var app = serving.App;
         var logger = app.Services.GetRequiredService<ILogger<ServedModel>>();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // Kestrel could not bind (the port is taken, the address is not this machine's): one line, exit code 2.
+            throw new UserInputException($"Cannot listen: {e.Message} Choose another with --urls or --Serve:Port.", e);
+        }
+
         LogListening(logger, string.Join(", ", app.Urls));
         try
         {
