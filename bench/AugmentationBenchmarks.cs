@@ -9,7 +9,7 @@ public class AugmentationBenchmarks
 {
     private const int Images = 1024;
 
-    private DigitSet _digits = null!;
+    private ImageClass _digits = null!;
     private Augmenter _augmenter = null!;
     private Augmenter _rescaleOnly = null!;
     private AugmentParameters[] _parameters = null!;

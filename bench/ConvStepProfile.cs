@@ -82,8 +82,8 @@ public static class ConvStepProfile
             conv1.forward(x).sum().backward();
         });
 
-        var options = new ModelOptions { Tower = ModelOptions.ConvTower, ConvChannels = [32, 64], HiddenSizes = [256, 128], Dropout = 0.3, Similarity = ModelOptions.ContrastiveSimilarity };
-        using var trainer = new SiameseTrainer(options, new TrainerSettings { TorchThreads = threads, Seed = 0, Optimizer = TrainerSettings.AdamOptimizer, LearningRate = 3e-3 }, batchSize);
+        var options = new ModelOptions { Tower = TowerKind.Conv, ConvChannels = [32, 64], HiddenSizes = [256, 128], Dropout = 0.3, Similarity = SimilarityKind.Contrastive };
+        using var trainer = new SiameseTrainer(options, new TrainerSettings { TorchThreads = threads, Seed = 0, Optimizer = OptimizerKind.Adam, LearningRate = 3e-3 }, batchSize);
         var batch = TrainerBatch.Random(batchSize, 1);
         double step = Time($"whole TrainStep B={batchSize}", () => batch.Step(trainer));
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-58} {1,9:F0} pairs/s", "→", batchSize / step * 1e6));

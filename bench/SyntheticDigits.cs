@@ -16,7 +16,7 @@ public static class SyntheticDigits
         Noise,
     }
 
-    public static IReadOnlyList<DigitSet> Create(int imagesPerClass, Kind kind, int seed = 1)
+    public static IReadOnlyList<ImageClass> Create(int imagesPerClass, Kind kind, int seed = 1)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, 10).Select(digit =>
@@ -34,7 +34,7 @@ public static class SyntheticDigits
                 }
             }
 
-            return new DigitSet(digit, Side, Side, pixels);
+            return new ImageClass(digit, Side, Side, pixels);
         }).ToArray();
     }
 

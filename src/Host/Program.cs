@@ -17,7 +17,7 @@ using Siamese.Pipeline.Data;
 BootstrapLogger.Renew();
 try
 {
-    var product = new ProductHost(AddProduct);
+    var product = new ProductHost(AddProduct, AddTraining);
     Verb[] verbs =
     [
         TrainCommand.Create(product),   // the default verb
@@ -45,8 +45,7 @@ static void AddProduct(IServiceCollection services, IConfiguration configuration
     // one line naming its key. The Training section binds twice: the loop's settings and the optimiser's.
     services.AddValidatedOptions<DataOptions>(configuration, DataOptions.SectionName).Services.AddValidator<DataOptions, DataOptionsValidator>();
     services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.SectionName, dataAnnotations: false).ValidatePipelineOptions();
-    services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName)
-        .PostConfigure<IOptions<TrainingOptions>, IOptions<PipelineOptions>>((model, training, pipeline) => model.FollowTraining(training.Value, pipeline.Value));
+    services.AddValidatedOptions<ModelOptions>(configuration, ModelOptions.SectionName);
     services.AddValidatedOptions<TrainingOptions>(configuration, TrainingOptions.SectionName).Services.AddValidator<TrainingOptions, TrainingOptionsValidator>();
     services.AddValidatedOptions<TrainerSettings>(configuration, TrainingOptions.SectionName);
     services.AddValidatedOptions<OutputOptions>(configuration, OutputOptions.SectionName).Services.AddValidator<OutputOptions, OutputOptionsValidator>();
@@ -54,13 +53,19 @@ static void AddProduct(IServiceCollection services, IConfiguration configuration
     services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.SectionName);
     services.AddValidatedOptions<ServeOptions>(configuration, ServeOptions.SectionName).Services.AddValidator<ServeOptions, ServeOptionsValidator>();
 
-    // Data, the batch source the trainer consumes, the training loop and the worker's outcome.
-    services.AddSingleton<EffectiveConfiguration>();
+    // Data, and every section together as one run's settings (with the model it records, built once).
     services.AddSingleton(provider => new MnistFetcher(
-        MnistFetcher.SourcesFrom(provider.GetRequiredService<IOptions<DataOptions>>().Value),
+        MnistFetcher.SourcesFrom(provider.GetRequiredService<IOptions<DataOptions>>().Value, FailPoint.Reach),
         provider.GetRequiredService<ILogger<MnistFetcher>>()));
     services.AddSingleton<DataService>();
+    services.AddSingleton(RunSettings.Bind);
+}
+
+static void AddTraining(IServiceCollection services)
+{
+    // A training run: the batch source the trainer consumes, the loop, and the worker the host runs.
     services.AddSingleton<IBatchSource, PipelineBatchSource>();
     services.AddSingleton<TrainingLoop>();
     services.AddSingleton<RunOutcome>();
+    services.AddHostedService<TrainingWorker>();
 }

@@ -16,8 +16,8 @@ public sealed class PairBatch
         Left = new float[capacity * imageSize];
         Right = new float[capacity * imageSize];
         Labels = new float[capacity];
-        LeftDigits = new int[capacity];
-        RightDigits = new int[capacity];
+        LeftClasses = new int[capacity];
+        RightClasses = new int[capacity];
     }
 
     public int Capacity { get; }
@@ -33,7 +33,7 @@ public sealed class PairBatch
 
     public float[] Labels { get; }
 
-    public int[] LeftDigits { get; }
+    public int[] LeftClasses { get; }
 
-    public int[] RightDigits { get; }
+    public int[] RightClasses { get; }
 }

@@ -4,7 +4,7 @@ using Siamese.Pipeline.Data;
 namespace Siamese.Pipeline;
 
 /// <summary>
-/// A running pipeline: one <see cref="DigitProducer"/> per class, each augmenting into the batch slots the
+/// A running pipeline: one <see cref="ClassProducer"/> per class, each augmenting into the batch slots the
 /// <see cref="PairingStage"/> asks for and handing them back through its own bounded channel, and the pairing stage
 /// writing finished batches into the bounded <see cref="Batches"/> channel. The stream is endless; read as many
 /// batches as needed, return each to <see cref="Pool"/>, and dispose the stream to stop it.
@@ -53,19 +53,18 @@ public sealed class PairStream : IBatchStream
     internal IReadOnlyList<Task> StageTasks { get; }
 
     /// <summary>
-    /// Starts the stages over <paramref name="classes"/> (one <see cref="DigitSet"/> per class, at least two, same
+    /// Starts the stages over <paramref name="classes"/> (one <see cref="ImageClass"/> per class, at least two, same
     /// image shape). With <paramref name="skipBatches"/> = k the stream yields exactly what an uninterrupted stream
     /// with the same settings yields from batch k on: the pairing generator is replayed for k batches to count each
     /// class's images, and each producer replays its shuffles and parameter draws for that many images, with no pixel
     /// work.
     /// </summary>
-    public static PairStream Start(IReadOnlyList<DigitSet> classes, PipelineOptions options, StreamSettings stream, long skipBatches, CancellationToken cancellationToken)
+    public static PairStream Start(IReadOnlyList<ImageClass> classes, PipelineOptions options, StreamSettings stream, long skipBatches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfNegative(skipBatches);
-        PipelineOptionsValidator.ThrowIfInvalid(options);
         ValidateClasses(classes);
 
         int height = classes[0].Height;
@@ -80,14 +79,14 @@ public sealed class PairStream : IBatchStream
         var requests = new ChannelWriter<ImageBlock>[classes.Count];
         var readers = new ChannelReader<ImageBlock>[classes.Count];
         var producers = new Task[classes.Count];
-        var producerStages = new DigitProducer[classes.Count];
+        var producerStages = new ClassProducer[classes.Count];
         for (int i = 0; i < classes.Count; i++)
         {
             var set = classes[i];
             var augmenter = stream.Augment
                 ? new Augmenter(options.Augmentation, height, width)
                 : Augmenter.RescaleOnly(options.Augmentation.Rescale, height, width);
-            var producer = new DigitProducer(set, augmenter, new Random(SeedDerivation.Derive(stream.Seed, set.Digit)));
+            var producer = new ClassProducer(set, augmenter, new Random(SeedDerivation.Derive(stream.Seed, set.Label)));
             producerStages[i] = producer;
             var request = Channel.CreateUnbounded<ImageBlock>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
             var channel = Channel.CreateBounded<ImageBlock>(new BoundedChannelOptions(options.ProducerCapacity)
@@ -108,19 +107,19 @@ public sealed class PairStream : IBatchStream
             FullMode = BoundedChannelFullMode.Wait,
             SingleWriter = true,
         });
-        var stage = new PairingStage(classes.Select(c => c.Digit).ToArray(), sampler, pool, options.BlockSize, options.ProducerCapacity);
+        var stage = new PairingStage(classes.Select(c => c.Label).ToArray(), sampler, pool, options.BlockSize, options.ProducerCapacity);
         var pairing = Task.Run(() => stage.RunAsync(requests, readers, batches.Writer, token));
 
         var meter = new PipelineMeter(producerStages, readers, stage, batches.Reader);
         var completion = SuperviseAsync(pairing, producers, stop);
-        return new PairStream(batches.Reader, pool, completion, [pairing, .. producers], stop, workers, readers, [.. classes.Select(c => c.Digit)], meter);
+        return new PairStream(batches.Reader, pool, completion, [pairing, .. producers], stop, workers, readers, [.. classes.Select(c => c.Label)], meter);
     }
 
     /// <summary>
     /// Reads the first <paramref name="count"/> batches of a fresh stream and stops it. The batches belong to the
     /// caller. With <see cref="StreamSettings.Validation"/> this is the fixed validation set, the same every call.
     /// </summary>
-    public static async Task<IReadOnlyList<PairBatch>> TakeAsync(IReadOnlyList<DigitSet> classes, PipelineOptions options, StreamSettings stream, int count, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<PairBatch>> TakeAsync(IReadOnlyList<ImageClass> classes, PipelineOptions options, StreamSettings stream, int count, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         await using var pairs = Start(classes, options, stream, 0, cancellationToken);
@@ -157,7 +156,7 @@ public sealed class PairStream : IBatchStream
         }
     }
 
-    private static void ValidateClasses(IReadOnlyList<DigitSet> classes)
+    private static void ValidateClasses(IReadOnlyList<ImageClass> classes)
     {
         if (classes.Count < 2)
         {
@@ -170,17 +169,17 @@ public sealed class PairStream : IBatchStream
             ArgumentNullException.ThrowIfNull(set, nameof(classes));
             if (set.Height != classes[0].Height || set.Width != classes[0].Width)
             {
-                throw new ArgumentException($"Digit {set.Digit} has {set.Height}x{set.Width} images, digit {classes[0].Digit} {classes[0].Height}x{classes[0].Width}.", nameof(classes));
+                throw new ArgumentException($"Digit {set.Label} has {set.Height}x{set.Width} images, digit {classes[0].Label} {classes[0].Height}x{classes[0].Width}.", nameof(classes));
             }
 
             if (set.Count == 0)
             {
-                throw new ArgumentException($"Digit {set.Digit} has no images.", nameof(classes));
+                throw new ArgumentException($"Digit {set.Label} has no images.", nameof(classes));
             }
 
-            if (!digits.Add(set.Digit))
+            if (!digits.Add(set.Label))
             {
-                throw new ArgumentException($"Digit {set.Digit} appears twice.", nameof(classes));
+                throw new ArgumentException($"Digit {set.Label} appears twice.", nameof(classes));
             }
         }
     }

@@ -134,8 +134,8 @@ internal sealed class PairingStage
         {
             Assign(requests, blocks, _left[i], batch.Left, i * imageSize);
             Assign(requests, blocks, _right[i], batch.Right, i * imageSize);
-            batch.LeftDigits[i] = _digits[_left[i]];
-            batch.RightDigits[i] = _digits[_right[i]];
+            batch.LeftClasses[i] = _digits[_left[i]];
+            batch.RightClasses[i] = _digits[_right[i]];
             batch.Labels[i] = i < _sampler.Positives ? 1f : 0f;
         }
 

@@ -12,16 +12,16 @@ internal sealed class PipelineMeter : IDisposable
 {
     private readonly Meter _meter = new(Telemetry.MeterName);
 
-    public PipelineMeter(IReadOnlyList<DigitProducer> producers, IReadOnlyList<ChannelReader<ImageBlock>> digitQueues, PairingStage pairing, ChannelReader<PairBatch> batches)
+    public PipelineMeter(IReadOnlyList<ClassProducer> producers, IReadOnlyList<ChannelReader<ImageBlock>> digitQueues, PairingStage pairing, ChannelReader<PairBatch> batches)
     {
         _meter.CreateObservableCounter(
             "siamese.pipeline.images",
-            () => producers.Select(p => new Measurement<long>(p.Produced, new KeyValuePair<string, object?>("digit", p.Digit))),
+            () => producers.Select(p => new Measurement<long>(p.Produced, new KeyValuePair<string, object?>("digit", p.Label))),
             "{image}",
             "Augmented images produced, per digit");
         _meter.CreateObservableGauge(
             "siamese.pipeline.digit_queue.depth",
-            () => digitQueues.Select((q, i) => new Measurement<int>(q.Count, new KeyValuePair<string, object?>("digit", producers[i].Digit))),
+            () => digitQueues.Select((q, i) => new Measurement<int>(q.Count, new KeyValuePair<string, object?>("digit", producers[i].Label))),
             "{block}",
             "Image blocks waiting in each digit's channel");
         _meter.CreateObservableCounter("siamese.pipeline.batches", () => pairing.Produced, "{batch}", "Pair batches produced");

@@ -29,15 +29,6 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         {
             string prefix = $"{root}:{nameof(PipelineOptions.Augmentation)}";
             OptionsAnnotations.Validate(augmentation, prefix, failures);
-            if (!AugmentationOptions.TryParseFillMode(augmentation.FillMode, out _))
-            {
-                failures.Add($"{prefix}:{nameof(AugmentationOptions.FillMode)} must be one of constant, nearest, reflect, wrap (got '{augmentation.FillMode}')");
-            }
-
-            if (!AugmentationOptions.TryParseSemantics(augmentation.Semantics, out _))
-            {
-                failures.Add($"{prefix}:{nameof(AugmentationOptions.Semantics)} must be one of {string.Join(", ", Enum.GetNames<AugmentSemantics>())} (got '{augmentation.Semantics}')");
-            }
         }
 
         if (options.Validation is { } validation)
@@ -54,15 +45,6 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (value > limit)
         {
             failures.Add($"{key} must be at most {limit} (got '{value}')");
-        }
-    }
-
-    internal static void ThrowIfInvalid(PipelineOptions options)
-    {
-        var result = new PipelineOptionsValidator().Validate(Options.DefaultName, options);
-        if (result.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(PipelineOptions), result.Failures);
         }
     }
 }

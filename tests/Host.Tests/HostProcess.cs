@@ -82,6 +82,50 @@ internal sealed class HostProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Starts the host, waits until its <c>pause-at</c> failpoint says it has paused, sends <paramref name="signal"/> (TERM, INT, KILL) and collects its exit.</summary>
+    /// <remarks>Both streams are read on pool threads: xUnit's synchronisation context would hold their completions back while this thread waits.</remarks>
+    public Result SignalWhenPaused(TimeSpan limit, string signal, params string[] args)
+    {
+        using var process = Start(args);
+        var clock = Stopwatch.StartNew();
+        var stderr = new StringBuilder();
+        using var paused = new ManualResetEventSlim();
+        var stdout = Task.Run(() => process.StandardOutput.ReadToEnd());
+        var errors = Task.Run(() =>
+        {
+            string? line;
+            while ((line = process.StandardError.ReadLine()) is not null)
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(line);
+                }
+
+                if (line.StartsWith("failpoint: paused at", StringComparison.Ordinal))
+                {
+                    paused.Set();
+                }
+            }
+        });
+
+        bool reached = WaitHandle.WaitAny([paused.WaitHandle, ((IAsyncResult)errors).AsyncWaitHandle], limit) == 0 && paused.IsSet;
+        if (reached)
+        {
+            Signal(process, signal);
+        }
+
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        errors.Wait(limit);
+        var output = stdout.Result + stderr;
+        Assert.True(reached, $"the program ended before its failpoint:\n{output}");
+        Assert.True(process.HasExited, $"no exit within {limit} of SIG{signal}:\n{output}");
+        return new Result(process.ExitCode, output, clock.Elapsed);
+    }
+
     public void Dispose() => Directory.Delete(Home, recursive: true);
 
     private static string FindRepositoryRoot()

@@ -15,7 +15,7 @@ public sealed class HostProcessTests
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("Split train: 48000 images", result.Output);
         Assert.Contains("Split validation: 12000 images", result.Output);
-        Assert.Contains("Split test: 10000 images, per digit 0:980 1:1135 2:1032 3:1010 4:982 5:892 6:958 7:1028 8:974 9:1009", result.Output);
+        Assert.Contains("Split test: 10000 images, per class 0:980 1:1135 2:1032 3:1010 4:982 5:892 6:958 7:1028 8:974 9:1009", result.Output);
         Assert.Contains("Epoch 2/2 - loss:", result.Output);
         var run = Path.Combine(host.Home, "runs", "e2e");
         Assert.Equal(3, File.ReadAllLines(Path.Combine(run, "history.csv")).Length);
@@ -29,24 +29,15 @@ public sealed class HostProcessTests
     {
         using var host = new HostProcess();
         var args = new[] { "--Training:Epochs=400", "--Output:Directory=runs/term" };
-        using (var process = host.Start(args))
-        {
-            var log = Path.Combine(host.Home, "runs", "term", "history.csv");
-            var deadline = DateTime.UtcNow + Timeout;
-            while (!File.Exists(log) && DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(100);
-            }
-
-            HostProcess.Signal(process, "TERM");
-            var stopped = HostProcess.Collect(process, TimeSpan.FromSeconds(30));
-            Assert.True(stopped.ExitCode == 130, stopped.Output);
-            Assert.Contains("checkpoint saved", stopped.Output);
-        }
+        host.Environment["SIAMESE_FAILPOINT"] = "pause-at:step:250";   // mid epoch 3
+        var stopped = host.SignalWhenPaused(Timeout, "TERM", args);
+        host.Environment.Clear();
+        Assert.True(stopped.ExitCode == 130, stopped.Output);
+        Assert.Contains("checkpoint saved", stopped.Output);
 
         var folder = Path.Combine(host.Home, "runs", "term");
         var info = Checkpoint.ReadProgress(Path.Combine(folder, RunFiles.Checkpoint));
-        Assert.InRange(info.CompletedEpochs, 1, 399);
+        Assert.Equal((2, 49), (info.CompletedEpochs, info.StepInEpoch));
         Assert.Empty(Directory.GetFiles(folder, "*.tmp-*"));
 
         var resumed = host.Run(Timeout, $"--Training:Epochs={info.CompletedEpochs + 1}", "--Training:ResumeFrom=runs/term");
@@ -56,25 +47,18 @@ public sealed class HostProcessTests
     }
 
     [Theory]
-    [InlineData(300)]
-    [InlineData(1200)]
-    [InlineData(2500)]
-    public void FetchData_KilledMidFetch_LeavesNoPartialDatasetAndNextStartFetches(int killAfterMs)
+    [InlineData("fetch-packed:1")]
+    [InlineData("fetch-verified:2")]
+    [InlineData("fetch-move:4")]
+    public void FetchData_KilledMidFetch_LeavesNoPartialDatasetAndNextStartFetches(string point)
     {
         using var host = new HostProcess(settings => settings["Data"]!["Directory"] = "fresh-data");
         var data = Path.Combine(host.Home, "fresh-data");
-        using (var process = host.Start("fetch-data", "--Data:Sources:0=npm"))
-        {
-            Thread.Sleep(killAfterMs);
-            HostProcess.Signal(process, "KILL");
-            HostProcess.Collect(process, TimeSpan.FromSeconds(30));
-        }
-
-        if (Directory.Exists(data) && Siamese.Pipeline.Data.MnistLoader.IsPresent(data))
-        {
-            // The kill came after the verified files were in place: the dataset must then be whole.
-            Assert.NotNull(Siamese.Pipeline.Data.MnistLoader.TryLoad(data));
-        }
+        host.Environment["SIAMESE_FAILPOINT"] = $"pause-at:{point}";
+        var killed = host.SignalWhenPaused(Timeout, "KILL", "fetch-data", "--Data:Sources:0=npm");
+        host.Environment.Clear();
+        Assert.NotEqual(0, killed.ExitCode);
+        Assert.False(Siamese.Pipeline.Data.MnistLoader.IsPresent(data), $"killed at {point}, the folder looks complete");
 
         var again = host.Run(Timeout, "fetch-data", "--Data:Sources:0=npm");
 

@@ -34,7 +34,7 @@ public sealed class InterruptionFaultTests(ITestOutputHelper output)
             var context = $"trial {trial}: {signal} at {phase} {n}";
 
             host.Environment["SIAMESE_FAILPOINT"] = $"pause-at:{phase}:{n}";
-            var stopped = InterruptWhenPaused(host, args, signal);
+            var stopped = host.SignalWhenPaused(Limit, signal, args);
             host.Environment.Clear();
 
             Assert.True(stopped.ExitCode == 130, $"{context}: exit {stopped.ExitCode}\n{stopped.Output}");
@@ -89,49 +89,5 @@ public sealed class InterruptionFaultTests(ITestOutputHelper output)
         };
         Assert.True((epochs, step) == (progress.CompletedEpochs, progress.StepInEpoch), $"{context}: checkpoint at epoch {progress.CompletedEpochs} step {progress.StepInEpoch}, expected {epochs} {step}");
         Assert.Equal((long)(epochs * Steps) + step, progress.BatchesConsumed);
-    }
-
-    /// <summary>Starts the host, waits until the failpoint says it has paused, signals it and collects its exit.</summary>
-    /// <remarks>Both streams are read on pool threads: xUnit's synchronisation context would hold their completions back while this thread waits.</remarks>
-    private static HostProcess.Result InterruptWhenPaused(HostProcess host, string[] args, string signal)
-    {
-        using var process = host.Start(args);
-        var clock = Stopwatch.StartNew();
-        var stderr = new StringBuilder();
-        using var paused = new ManualResetEventSlim();
-        var stdout = Task.Run(() => process.StandardOutput.ReadToEnd());
-        var errors = Task.Run(() =>
-        {
-            string? line;
-            while ((line = process.StandardError.ReadLine()) is not null)
-            {
-                lock (stderr)
-                {
-                    stderr.AppendLine(line);
-                }
-
-                if (line.StartsWith("failpoint: paused at", StringComparison.Ordinal))
-                {
-                    paused.Set();
-                }
-            }
-        });
-
-        bool reached = WaitHandle.WaitAny([paused.WaitHandle, ((IAsyncResult)errors).AsyncWaitHandle], Limit) == 0 && paused.IsSet;
-        if (reached)
-        {
-            HostProcess.Signal(process, signal);
-        }
-
-        if (!process.WaitForExit(Limit))
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        errors.Wait(Limit);
-        var output = stdout.Result + stderr;
-        Assert.True(reached, $"the program ended before its failpoint:\n{output}");
-        Assert.True(process.HasExited, $"no exit within {Limit} of SIG{signal}:\n{output}");
-        return new HostProcess.Result(process.ExitCode, output, clock.Elapsed);
     }
 }

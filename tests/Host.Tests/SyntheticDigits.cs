@@ -9,7 +9,7 @@ internal static class SyntheticDigits
 {
     public const int Side = 28;
 
-    public static IReadOnlyList<DigitSet> Classes(int perClass, int seed)
+    public static IReadOnlyList<ImageClass> Classes(int perClass, int seed)
     {
         var random = new Random(seed);
         return Enumerable.Range(0, 10).Select(d =>
@@ -27,7 +27,7 @@ internal static class SyntheticDigits
                 image.Slice(row * Side, Side).Fill(255);
             }
 
-            return new DigitSet(d, Side, Side, pixels);
+            return new ImageClass(d, Side, Side, pixels);
         }).ToArray();
     }
 
@@ -43,9 +43,9 @@ internal static class SyntheticDigits
         new FakeBatchSource((classes, skip, token) => new FakeStreamOf(batchSize, classes, skip, onBatch, alter, token));
 
     /// <summary>A batch source whose streams <paramref name="start"/> makes.</summary>
-    public sealed class FakeBatchSource(Func<IReadOnlyList<DigitSet>, long, CancellationToken, IBatchStream> start) : IBatchSource
+    public sealed class FakeBatchSource(Func<IReadOnlyList<ImageClass>, long, CancellationToken, IBatchStream> start) : IBatchSource
     {
-        public IBatchStream Start(IReadOnlyList<DigitSet> classes, long skipBatches, CancellationToken cancellationToken) => start(classes, skipBatches, cancellationToken);
+        public IBatchStream Start(IReadOnlyList<ImageClass> classes, long skipBatches, CancellationToken cancellationToken) => start(classes, skipBatches, cancellationToken);
     }
 
     /// <summary>A stream over a channel the test controls.</summary>
@@ -68,7 +68,7 @@ internal static class SyntheticDigits
         private readonly CancellationTokenSource _stop;
         private readonly Task _writer;
 
-        public FakeStreamOf(int batchSize, IReadOnlyList<DigitSet> classes, long skip, Action<long>? onBatch, Func<long, PairBatch, PairBatch>? alter, CancellationToken token)
+        public FakeStreamOf(int batchSize, IReadOnlyList<ImageClass> classes, long skip, Action<long>? onBatch, Func<long, PairBatch, PairBatch>? alter, CancellationToken token)
         {
             _stop = CancellationTokenSource.CreateLinkedTokenSource(token);
             _writer = Task.Run(async () =>
@@ -109,7 +109,7 @@ internal static class SyntheticDigits
         }
     }
 
-    private static void Fill(PairBatch batch, IReadOnlyList<DigitSet> classes, Random random)
+    private static void Fill(PairBatch batch, IReadOnlyList<ImageClass> classes, Random random)
     {
         int size = batch.ImageSize;
         int positives = (batch.Capacity + 1) / 2;
@@ -120,8 +120,8 @@ internal static class SyntheticDigits
             Render(classes[a].Image(random.Next(classes[a].Count)), batch.Left.AsSpan(i * size, size));
             Render(classes[b].Image(random.Next(classes[b].Count)), batch.Right.AsSpan(i * size, size));
             batch.Labels[i] = a == b ? 1f : 0f;
-            batch.LeftDigits[i] = classes[a].Digit;
-            batch.RightDigits[i] = classes[b].Digit;
+            batch.LeftClasses[i] = classes[a].Label;
+            batch.RightClasses[i] = classes[b].Label;
         }
 
         batch.Count = batch.Capacity;

@@ -24,8 +24,8 @@ public sealed class PairingStageTests
             Assert.Equal([1f, 1, 1, 1, 0, 0, 0], batch.Labels);
             for (int i = 0; i < batch.Count; i++)
             {
-                Assert.Equal(i < 4, batch.LeftDigits[i] == batch.RightDigits[i]);
-                foreach (var (pixels, digit) in new[] { (batch.Left, batch.LeftDigits[i]), (batch.Right, batch.RightDigits[i]) })
+                Assert.Equal(i < 4, batch.LeftClasses[i] == batch.RightClasses[i]);
+                foreach (var (pixels, digit) in new[] { (batch.Left, batch.LeftClasses[i]), (batch.Right, batch.RightClasses[i]) })
                 {
                     var image = pixels.AsSpan(i * ImageSize, ImageSize);
                     Assert.Equal(digit, (int)image[0]);
@@ -122,10 +122,10 @@ public sealed class PairingStageTests
         using var cts = new CancellationTokenSource();
         var (requests, inputs, feeders) = Feed(capacity: 1, cts.Token);
         var output = Channel.CreateBounded<PairBatch>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.Wait });
+        var writer = new WaitSignallingWriter<PairBatch>(output.Writer);
         var pool = new PairBatchPool(4, ImageSize);
-        var run = new PairingStage(Digits, new PairSampler(new Random(7), Digits.Length, 4), pool, blockSize: 1, lookahead: 1).RunAsync(requests, inputs, output.Writer, cts.Token);
-        await output.Reader.WaitToReadAsync();
-        await Task.Delay(50);
+        var run = new PairingStage(Digits, new PairSampler(new Random(7), Digits.Length, 4), pool, blockSize: 1, lookahead: 1).RunAsync(requests, inputs, writer, cts.Token);
+        await writer.Waiting.WaitAsync(TimeSpan.FromMinutes(1));   // fails rather than hangs if the stage never waits
 
         Assert.Equal(1, output.Reader.Count);
         Assert.False(run.IsCompleted);
@@ -135,8 +135,8 @@ public sealed class PairingStageTests
             var batch = await output.Reader.ReadAsync();
             for (int i = 0; i < batch.Count; i++)
             {
-                Assert.Equal(nextSequence[batch.LeftDigits[i]]++, (int)batch.Left[i * ImageSize + 1]);
-                Assert.Equal(nextSequence[batch.RightDigits[i]]++, (int)batch.Right[i * ImageSize + 1]);
+                Assert.Equal(nextSequence[batch.LeftClasses[i]]++, (int)batch.Left[i * ImageSize + 1]);
+                Assert.Equal(nextSequence[batch.RightClasses[i]]++, (int)batch.Right[i * ImageSize + 1]);
             }
 
             pool.Return(batch);

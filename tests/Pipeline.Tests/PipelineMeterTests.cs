@@ -45,9 +45,9 @@ public sealed class PipelineMeterTests
         }
 
         Assert.True(measured["siamese.pipeline.batches"] >= 10);
-        long images = classes.Sum(c => measured[$"siamese.pipeline.images[{c.Digit}]"]);
+        long images = classes.Sum(c => measured[$"siamese.pipeline.images[{c.Label}]"]);
         Assert.True(images >= 10 * 4 * 2, $"{images} images for 10 batches of 4 pairs");
         Assert.InRange(measured["siamese.pipeline.batch_queue.depth"], 0, 1);
-        Assert.All(classes, c => Assert.InRange(measured[$"siamese.pipeline.digit_queue.depth[{c.Digit}]"], 0, 1));
+        Assert.All(classes, c => Assert.InRange(measured[$"siamese.pipeline.digit_queue.depth[{c.Label}]"], 0, 1));
     }
 }

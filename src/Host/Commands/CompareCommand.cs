@@ -5,7 +5,6 @@ using Siamese.Host.Cli;
 using Siamese.Host.Configuration;
 using Siamese.Host.Plots;
 using Siamese.Model;
-using Siamese.Pipeline;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Commands;
@@ -56,16 +55,15 @@ internal static partial class CompareCommand
         var a = first.Resolve(library, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture));
         var b = second.Resolve(library, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture));
 
-        float rescale = (float)context.Options<PipelineOptions>().Augmentation.Rescale;
-        var similarity = new float[1];
-        using (var trainer = model.Load(context.Options<TrainerSettings>(), maxBatch: 1))
+        float similarity;
+        using (var scoring = SiameseModel.Load(model.Path))
         {
-            trainer.Similarities(PixelScale.Rescale(a.Pixels, rescale), PixelScale.Rescale(b.Pixels, rescale), similarity);
+            similarity = scoring.Similarity(a.Pixels, b.Pixels);
         }
 
-        var title = Title(a, b, similarity[0]);
+        var title = Title(a, b, similarity);
         DigitPictures.SavePair(a.Pixels, b.Pixels, DigitImage.Side, title, png);
-        LogSimilarity(logger, a.Description, b.Description, similarity[0], title, png);
+        LogSimilarity(logger, a.Description, b.Description, similarity, title, png);
         return ExitCode.Success;
     }
 

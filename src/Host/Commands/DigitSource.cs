@@ -14,37 +14,6 @@ internal sealed record Digit(byte[] Pixels, int? Label, string Description)
     public string Title => Label?.ToString(CultureInfo.InvariantCulture) ?? "?";
 }
 
-/// <summary>The MNIST images a digit spec can name: the test set in file order, and the training file with the train/validation split.</summary>
-internal sealed record DigitLibrary(LabeledImages Test, LabeledImages? TrainFile, int[] TrainIndices, int[] ValidationIndices)
-{
-    /// <summary>Loads the dataset (fetching it when missing) and splits the training file as training runs do (<c>Data:ValidationFraction</c>, <c>Data:SplitSeed</c>).</summary>
-    public static async Task<DigitLibrary> LoadAsync(CommandContext context, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var data = await context.LoadDatasetAsync(cancellationToken).ConfigureAwait(false);
-        var options = context.Options<DataOptions>();
-        var (train, validation) = DatasetSplit.Partition(data.Train.Count, options.ValidationFraction, options.SplitSeed);
-        return new DigitLibrary(data.Test, data.Train, train, validation);
-    }
-
-    /// <summary>A library of test images only (for tests).</summary>
-    public static DigitLibrary TestOnly(LabeledImages test) => new(test, null, [], []);
-
-    /// <summary>The images of a split in file order, so that image i is <c>&lt;split&gt;:i</c>.</summary>
-    public ImageSet Images(string split)
-    {
-        if (split == DigitSource.TestSplit)
-        {
-            return new ImageSet(Test.Count, Test.Image, Test.Labels);
-        }
-
-        var indices = split == DigitSource.TrainSplit ? TrainIndices : split == DigitSource.ValidationSplit ? ValidationIndices
-            : throw new ArgumentException($"Unknown split '{split}'.", nameof(split));
-        var file = TrainFile!;
-        return new ImageSet(indices.Length, i => file.Image(indices[i]), indices.Select(i => file.Labels[i]).ToArray());
-    }
-}
-
 /// <summary>
 /// A digit as the user names it: <c>test:123</c> (the 124th image of the MNIST test set, in file order),
 /// <c>train:N</c> or <c>validation:N</c> (the N-th image of the training or validation split, in file order: the
@@ -167,11 +136,4 @@ internal abstract record DigitSource(string Text)
                 throw new InvalidOperationException("Unknown digit source.");
         }
     }
-}
-
-/// <summary>What the verbs that take digits log about them.</summary>
-internal static partial class DigitLog
-{
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Picture} has a light background: if it is a dark digit on paper, add --invert")]
-    public static partial void LooksInverted(ILogger logger, string picture);
 }

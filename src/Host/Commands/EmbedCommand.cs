@@ -87,12 +87,12 @@ internal static partial class EmbedCommand
         return ExitCode.Success;
     }
 
-    private static ImageSet Resolve(DigitSource[] digits, DigitLibrary? library, bool invert, int seed, ILogger logger)
+    private static IndexedImages Resolve(DigitSource[] digits, DigitLibrary? library, bool invert, int seed, ILogger logger)
     {
         var random = new Random(seed);
         var taken = new HashSet<int>();
         var resolved = digits.Select(d => d.Resolve(library, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture))).ToArray();
-        return new ImageSet(resolved.Length, i => resolved[i].Pixels, resolved.Select(d => d.Label is { } label ? (byte)label : EmbeddingPlot.Unlabelled).ToArray());
+        return new IndexedImages(resolved.Length, i => resolved[i].Pixels, resolved.Select(d => d.Label is { } label ? (byte)label : EmbeddingPlot.Unlabelled).ToArray());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded {Count} images ({What}) with {Model}: {Embeddings} [{Rows}, {Width}] float32, {Labels} and {Picture}")]

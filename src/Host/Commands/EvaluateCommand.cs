@@ -6,7 +6,6 @@ using Siamese.Host.Configuration;
 using Siamese.Host.Evaluation;
 using Siamese.Host.Plots;
 using Siamese.Model;
-using Siamese.Pipeline;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Commands;
@@ -83,27 +82,21 @@ internal static partial class EvaluateCommand
 
         var settings = new EvaluationSettings(
             evaluation,
-            context.Options<PipelineOptions>().Augmentation.Rescale,
             parsed.GetValue(ValidationPairsOption) ?? evaluation.TestPairs,
             parsed.GetValue(ValidationSeedOption) ?? unchecked(evaluation.Seed + 1),
             ways,
             trials,
             parsed.GetValue(SeedOption) ?? evaluation.Seed);
-        Run(context.Logger<EvaluationSuite>(), model, split, settings, context.Options<TrainerSettings>(), output, cancellationToken);
+        Run(context.Logger<EvaluationSuite>(), model, split, settings, output, cancellationToken);
         return ExitCode.Success;
     }
 
-    private static void Run(ILogger logger, ModelFile model, DatasetSplit split, EvaluationSettings settings, TrainerSettings trainerSettings, string output, CancellationToken cancellationToken)
+    private static void Run(ILogger logger, ModelFile model, DatasetSplit split, EvaluationSettings settings, string output, CancellationToken cancellationToken)
     {
         LogModel(logger, model.Describe());
-        EvaluationOutcome outcome;
-        using (var trainer = model.Load(trainerSettings, Evaluator.ChunkSize))
-        {
-            outcome = new EvaluationSuite(trainer, settings, cancellationToken).Run(split, model.Describe());
-        }
-
         using var scoring = SiameseModel.Load(model.Path);
-        var test = ImageSet.FromClasses(split.Test);
+        var outcome = new EvaluationSuite(scoring, settings, cancellationToken).Run(split, model.Describe());
+        var test = IndexedImages.FromClasses(split.Test);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var retrieval = RetrievalMetrics.Measure(scoring, Embeddings.Compute(scoring, test, cancellationToken), test.Labels, cancellationToken);
         LogRetrievalTime(logger, test.Count, clock.Elapsed.TotalSeconds);

@@ -49,7 +49,7 @@ internal static partial class PreviewAugmentationCommand
         var settings = Describe(pipeline.Augmentation);
         DigitPictures.SaveGrid(
             grid,
-            split.Train.Select(c => c.Digit.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            split.Train.Select(c => c.Label.ToString(CultureInfo.InvariantCulture)).ToArray(),
             ["original", .. Enumerable.Range(1, samples).Select(i => i.ToString(CultureInfo.InvariantCulture))],
             split.Train[0].Height,
             255 * pipeline.Augmentation.Rescale,
@@ -60,7 +60,7 @@ internal static partial class PreviewAugmentationCommand
     }
 
     /// <summary>Per class: one seeded image (rescaled, untransformed) followed by <paramref name="samples"/> augmentations of it.</summary>
-    public static IReadOnlyList<IReadOnlyList<float[]>> Grid(IReadOnlyList<Pipeline.Data.DigitSet> classes, AugmentationOptions options, int samples, int seed)
+    public static IReadOnlyList<IReadOnlyList<float[]>> Grid(IReadOnlyList<Pipeline.Data.ImageClass> classes, AugmentationOptions options, int samples, int seed)
     {
         ArgumentNullException.ThrowIfNull(classes);
         var random = new Random(seed);

@@ -30,7 +30,7 @@ internal static partial class ServeCommand
         DefaultValueFactory = _ => DigitSource.TestSplit,
     };
 
-    private static readonly Option<bool> InvertOption = CommonOptions.Invert("A gallery folder's pictures are dark digits on light paper.");
+    private static readonly Option<bool> InvertOption = CommonOptions.Invert("A gallery folder's pictures are dark digits on light paper (default: decided per picture from its border).");
 
     public static Verb Create(ProductHost product) => new(
         new Command("serve", "Serve the model: a page to draw digits and compare them, and a JSON API (similarity, embed, search, identify) with an OpenAPI document.")

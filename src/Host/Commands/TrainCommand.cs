@@ -23,7 +23,7 @@ internal static class TrainCommand
         using var context = CommandContext.Create(product, overrides, builder =>
         {
             configure?.Invoke(builder);
-            builder.Services.AddHostedService<TrainingWorker>();
+            product.AddTraining(builder.Services);
         });
         // Resolved before running: RunAsync disposes the host when it stops.
         var outcome = context.Services.GetRequiredService<RunOutcome>();

@@ -26,11 +26,3 @@ internal sealed class EvaluationOptions
     /// <summary>Similarity above which a pair is called "same digit" (as the trainer counts accuracy: logit > 0).</summary>
     public double Threshold { get; set; } = 0.5;
 }
-
-internal sealed class EvaluationOptionsValidator : IValidateOptions<EvaluationOptions>
-{
-    public ValidateOptionsResult Validate(string? name, EvaluationOptions options) =>
-        options.Threshold is > 0 and < 1
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"Evaluation:Threshold must be between 0 and 1, exclusive (got {options.Threshold}).");
-}

@@ -24,6 +24,7 @@ internal static class OptionsRegistration
     {
         var builder = services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
         builder.PostConfigure(options => ConfigurationArrays.Replace(options, configuration, section));
+        services.AddSingleton<IValidateOptions<TOptions>>(new EnumSettingsValidator<TOptions>(configuration, section));
         if (dataAnnotations)
         {
             services.AddSingleton<IValidateOptions<TOptions>>(new AnnotatedOptionsValidator<TOptions>(section));
@@ -55,8 +56,10 @@ internal static class OptionsRegistration
             }
             catch (InvalidOperationException e)
             {
-                // The binder could not convert a value (e.g. text where a number belongs); its message names the key.
-                all.Add(e.Message);
+                // The binder could not convert a value: an enumeration's unknown name is worded with its choices; for
+                // anything else (text where a number belongs) the binder's message names the key.
+                var enums = EnumSettings.Problems(services.GetRequiredService<IConfiguration>().GetSection(registered.Section), registered.OptionsType).ToList();
+                all.AddRange(enums.Count > 0 ? enums : [e.Message]);
             }
         }
 

@@ -19,11 +19,3 @@ internal sealed class OutputOptions
     public string ResolveRunDirectory(DateTimeOffset now) =>
         string.IsNullOrWhiteSpace(Directory) ? Path.Combine("runs", now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)) : Directory;
 }
-
-internal sealed class OutputOptionsValidator : IValidateOptions<OutputOptions>
-{
-    public ValidateOptionsResult Validate(string? name, OutputOptions options) =>
-        options.Directory is { } d && d.IndexOfAny(Path.GetInvalidPathChars()) >= 0
-            ? ValidateOptionsResult.Fail($"Output:Directory '{d}' is not a valid path.")
-            : ValidateOptionsResult.Success;
-}

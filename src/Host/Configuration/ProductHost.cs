@@ -11,8 +11,13 @@ namespace Siamese.Host.Configuration;
 /// <c>appsettings.&lt;Environment&gt;.json</c>, environment variables, the command line's overrides), Serilog from its
 /// section, and the product's options and services, which <c>Program.cs</c> declares.
 /// </summary>
-internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> addProduct)
+/// <param name="addProduct">The options and services of every verb.</param>
+/// <param name="addTraining">What a training run adds to them: the worker the host runs, and its loop.</param>
+internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> addProduct, Action<IServiceCollection> addTraining)
 {
+    /// <summary>Adds the training worker and its services to a verb's host (<c>train</c>, each <c>compare-runs</c> variant).</summary>
+    public void AddTraining(IServiceCollection services) => addTraining(services);
+
     /// <summary>How long a stopping host waits for the worker (which checkpoints within a step) before giving up.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
 

@@ -28,68 +28,22 @@ internal sealed class TrainingOptions
     /// <summary>A checkpoint file (or a run folder holding <c>checkpoint.bin</c>) to continue from.</summary>
     public string? ResumeFrom { get; set; }
 
-    /// <summary><see cref="BinaryCrossEntropy"/> (the tutorial's, on the sigmoid of a learned head) or <see cref="Contrastive"/> (on the Euclidean distance).</summary>
-    [Required(ErrorMessage = "is required")]
-    [AllowedValues(BinaryCrossEntropy, Contrastive, ErrorMessage = "must be BinaryCrossEntropy or Contrastive")]
-    public string Loss { get; set; } = BinaryCrossEntropy;
+    /// <summary>Binary cross-entropy (the tutorial's, on the sigmoid of a learned head) or contrastive (on the Euclidean distance).</summary>
+    [EnumDataType(typeof(LossKind), ErrorMessage = "must be BinaryCrossEntropy or Contrastive")]
+    public LossKind Loss { get; set; } = LossKind.BinaryCrossEntropy;
 
     /// <summary>The contrastive loss's margin: different pairs are pushed at least this far apart.</summary>
     [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "must be positive and at most {2}")]
     public double Margin { get; set; } = 1.0;
 
-    /// <summary>How the learning rate moves over the run: <see cref="LearningRateSchedule.Constant"/>, <see cref="LearningRateSchedule.Cosine"/> or <see cref="LearningRateSchedule.OneCycle"/>.</summary>
-    [Required(ErrorMessage = "is required")]
-    [AllowedValues(LearningRateSchedule.Constant, LearningRateSchedule.Cosine, LearningRateSchedule.OneCycle, ErrorMessage = "must be Constant, Cosine or OneCycle")]
-    public string Schedule { get; set; } = LearningRateSchedule.Constant;
+    /// <summary>How the learning rate moves over the run (see <see cref="LearningRateSchedule"/>).</summary>
+    [EnumDataType(typeof(ScheduleKind), ErrorMessage = "must be Constant, Cosine or OneCycle")]
+    public ScheduleKind Schedule { get; set; } = ScheduleKind.Constant;
 
     /// <summary>OneCycle: the share of the run spent warming up to <c>Training:LearningRate</c>.</summary>
     [Range(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "must be between 0 and 1, exclusive")]
     public double WarmupFraction { get; set; } = 0.3;
 
-    public const string BinaryCrossEntropy = "BinaryCrossEntropy";
-
-    public const string Contrastive = "Contrastive";
-}
-
-internal sealed class TrainingOptionsValidator(IOptions<PipelineOptions> pipeline) : IValidateOptions<TrainingOptions>
-{
-    /// <summary>Most validation pairs, all held in memory as floats (2 × 784 each): about 300 MiB.</summary>
-    public const int MaxValidationPairs = 50_000;
-
-    public ValidateOptionsResult Validate(string? name, TrainingOptions options)
-    {
-        var failures = new List<string>();
-        if (options.ResumeFrom is { Length: > 0 } resume)
-        {
-            var checkpoint = Checkpoint.Resolve(resume);
-            if (!File.Exists(checkpoint))
-            {
-                failures.Add($"Training:ResumeFrom '{resume}' is neither a checkpoint file nor a run folder holding {RunFiles.Checkpoint}.");
-            }
-            else if (Siamese.Pipeline.Data.RegularFile.Problem(checkpoint) is { } problem)
-            {
-                failures.Add($"Training:ResumeFrom '{resume}': {checkpoint} {problem}.");
-            }
-        }
-
-        long pairs = (long)options.ValidationSteps * pipeline.Value.BatchSize;
-        if (pairs > MaxValidationPairs)
-        {
-            failures.Add($"Training:ValidationSteps × Pipeline:BatchSize = {options.ValidationSteps} × {pipeline.Value.BatchSize} = {pairs} validation pairs, more than the {MaxValidationPairs} held in memory; lower Training:ValidationSteps");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}
-
-internal static class ModelOptionsTraining
-{
-    /// <summary>The recorded-only model settings (the similarity that follows the training loss, the pixel rescale), and the array settings as in use.</summary>
-    public static ModelOptions FollowTraining(this ModelOptions model, TrainingOptions training, PipelineOptions? pipeline = null)
-    {
-        model.Rescale = pipeline?.Augmentation.Rescale ?? model.Rescale;
-        model.Similarity = training.Loss == TrainingOptions.Contrastive ? ModelOptions.ContrastiveSimilarity : ModelOptions.SigmoidSimilarity;
-        model.Margin = training.Margin;
-        return model.WithEffectiveHiddenSizes();
-    }
+    /// <summary>The checkpoint <see cref="ResumeFrom"/> names (the file itself, or the <c>checkpoint.bin</c> of the run folder it names); null when not resuming.</summary>
+    public string? ResumeCheckpoint() => string.IsNullOrWhiteSpace(ResumeFrom) ? null : Checkpoint.Resolve(ResumeFrom);
 }

@@ -1,3 +1,5 @@
+using Siamese.Model;
+
 namespace Siamese.Host.Evaluation;
 
 /// <summary>
@@ -18,7 +20,7 @@ internal sealed record DigitPairTable(int[] Digits, double[][] Accuracy, int[][]
         {
             int a = position[leftDigits[i]];
             int b = position[rightDigits[i]];
-            bool right = (scores[i] > threshold) == (labels[i] >= 0.5f);
+            bool right = (scores[i] > threshold) == Metrics.IsSame(labels[i]);
             foreach (var (r, c) in a == b ? [(a, b)] : new[] { (a, b), (b, a) })
             {
                 pairs[r, c]++;

@@ -7,36 +7,35 @@ namespace Siamese.Host.Evaluation;
 internal delegate ReadOnlySpan<byte> ImageAt(int index);
 
 /// <summary>Images to embed: how many, each by index, and their labels.</summary>
-internal sealed record ImageSet(int Count, ImageAt Image, byte[] Labels)
+internal sealed record IndexedImages(int Count, ImageAt Image, byte[] Labels)
 {
     /// <summary>The images of per-digit classes, class after class (a split's test images).</summary>
-    public static ImageSet FromClasses(IReadOnlyList<DigitSet> classes)
+    public static IndexedImages FromClasses(IReadOnlyList<ImageClass> classes)
     {
         ArgumentNullException.ThrowIfNull(classes);
         var owners = classes.SelectMany((set, c) => Enumerable.Range(0, set.Count).Select(i => (Class: c, Index: i))).ToArray();
-        var labels = owners.Select(o => checked((byte)classes[o.Class].Digit)).ToArray();
-        return new ImageSet(owners.Length, i => classes[owners[i].Class].Image(owners[i].Index), labels);
+        var labels = owners.Select(o => checked((byte)classes[o.Class].Label)).ToArray();
+        return new IndexedImages(owners.Length, i => classes[owners[i].Class].Image(owners[i].Index), labels);
     }
 }
 
-/// <summary>The embeddings of a whole image set, a chunk of images at a time with the token checked before each.</summary>
+/// <summary>The embeddings of a whole image set, a chunk of images (<see cref="SiameseModel.ChunkImages"/>) at a time with the token checked before each.</summary>
 internal static class Embeddings
 {
-    public const int ChunkImages = 1000;
-
     /// <summary>Row-major [Count, <see cref="SiameseModel.EmbeddingSize"/>]; pixels scaled by the model's own <see cref="ModelOptions.Rescale"/>.</summary>
-    public static float[] Compute(SiameseModel model, ImageSet images, CancellationToken cancellationToken)
+    public static float[] Compute(SiameseModel model, IndexedImages images, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         int size = model.InputSize;
         int width = model.EmbeddingSize;
         var output = new float[(long)images.Count * width];
-        var staging = new byte[Math.Min(ChunkImages, images.Count) * size];
-        for (int start = 0; start < images.Count; start += ChunkImages)
+        int chunk = model.ChunkImages;
+        var staging = new byte[Math.Min(chunk, images.Count) * size];
+        for (int start = 0; start < images.Count; start += chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(ChunkImages, images.Count - start);
+            int n = Math.Min(chunk, images.Count - start);
             for (int i = 0; i < n; i++)
             {
                 var image = images.Image(start + i);

@@ -1,12 +1,11 @@
 using Siamese.Host.Configuration;
 using Siamese.Model;
-using Siamese.Pipeline;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Evaluation;
 
 /// <summary>What <see cref="EvaluationSuite"/> needs besides the model: the pair sets' sizes and seeds and the one-shot protocol.</summary>
-internal sealed record EvaluationSettings(EvaluationOptions Evaluation, double Rescale, int ValidationPairs, int ValidationSeed, int Ways, int Trials, int OneShotSeed);
+internal sealed record EvaluationSettings(EvaluationOptions Evaluation, int ValidationPairs, int ValidationSeed, int Ways, int Trials, int OneShotSeed);
 
 /// <summary>The scores and curves of one evaluation, for the pictures.</summary>
 internal sealed record EvaluationOutcome(FullEvaluation Report, double[] RocFalsePositiveRate, double[] RocTruePositiveRate);
@@ -18,15 +17,15 @@ internal sealed record EvaluationOutcome(FullEvaluation Report, double[] RocFals
 /// </summary>
 internal sealed class EvaluationSuite
 {
-    private readonly SiameseTrainer _trainer;
+    private readonly SiameseModel _model;
     private readonly EvaluationSettings _settings;
 
     private readonly CancellationToken _cancellationToken;
 
     /// <param name="cancellationToken">Checked before every chunk of pairs scored.</param>
-    public EvaluationSuite(SiameseTrainer trainer, EvaluationSettings settings, CancellationToken cancellationToken = default)
+    public EvaluationSuite(SiameseModel model, EvaluationSettings settings, CancellationToken cancellationToken = default)
     {
-        _trainer = trainer;
+        _model = model;
         _settings = settings;
         _cancellationToken = cancellationToken;
     }
@@ -36,23 +35,23 @@ internal sealed class EvaluationSuite
         ArgumentNullException.ThrowIfNull(split);
         var options = _settings.Evaluation;
         FailPoint.Reach("evaluate", _cancellationToken);
-        var evaluator = new Evaluator(_trainer, options, _settings.Rescale, _cancellationToken);
+        var evaluator = new Evaluator(_model, options, _cancellationToken);
 
         var test = evaluator.TestPairs(split.Test);
         var scores = evaluator.Score(test);
         var atThreshold = EvaluationResult.From(scores, test.Labels, options.Threshold, options.Seed);
 
-        var validation = PairSet.CreateBalanced(split.Validation, _settings.ValidationPairs, _settings.ValidationSeed, (float)_settings.Rescale);
+        var validation = PairSet.CreateBalanced(split.Validation, _settings.ValidationPairs, _settings.ValidationSeed);
         var calibrated = ThresholdCalibration.MaximiseAccuracy(evaluator.Score(validation), validation.Labels);
         var calibratedOnTest = EvaluationResult.From(scores, test.Labels, calibrated.Threshold, options.Seed);
 
         var leftDigits = Enumerable.Range(0, test.Count).Select(test.LeftDigit).ToArray();
         var rightDigits = Enumerable.Range(0, test.Count).Select(test.RightDigit).ToArray();
-        var table = DigitPairTable.Create(split.Test.Select(c => c.Digit).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
+        var table = DigitPairTable.Create(split.Test.Select(c => c.Label).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
         var (fpr, tpr) = ThresholdCalibration.RocCurve(scores, test.Labels);
 
         var oneShot = new OneShotTask(split.Test.Select(c => c.Count).ToArray(), _settings.Ways, _settings.OneShotSeed);
-        var oneShotResult = oneShot.Score(oneShot.Trials(_settings.Trials), Scorer(split.Test), Evaluator.ChunkSize);
+        var oneShotResult = oneShot.Score(oneShot.Trials(_settings.Trials), Scorer(split.Test), _model.ChunkImages / 2);
 
         var report = new FullEvaluation(
             modelDescription,
@@ -65,28 +64,27 @@ internal sealed class EvaluationSuite
         return new EvaluationOutcome(report, fpr, tpr);
     }
 
-    /// <summary>Scores image pairs of <paramref name="classes"/> with the model, rescaled like the training images.</summary>
-    public PairScorer Scorer(IReadOnlyList<DigitSet> classes)
+    /// <summary>Scores image pairs of <paramref name="classes"/> with the model (its own rescale).</summary>
+    public PairScorer Scorer(IReadOnlyList<ImageClass> classes)
     {
         int size = classes[0].ImageSize;
-        float rescale = (float)_settings.Rescale;
-        float[] left = [], right = [];
+        byte[] left = [], right = [];
         return (lefts, rights, output) =>
         {
             _cancellationToken.ThrowIfCancellationRequested();
             if (left.Length < lefts.Length * size)
             {
-                left = new float[lefts.Length * size];
-                right = new float[lefts.Length * size];
+                left = new byte[lefts.Length * size];
+                right = new byte[lefts.Length * size];
             }
 
             for (int i = 0; i < lefts.Length; i++)
             {
-                PixelScale.Rescale(classes[lefts[i].Class].Image(lefts[i].Index), left.AsSpan(i * size, size), rescale);
-                PixelScale.Rescale(classes[rights[i].Class].Image(rights[i].Index), right.AsSpan(i * size, size), rescale);
+                classes[lefts[i].Class].Image(lefts[i].Index).CopyTo(left.AsSpan(i * size, size));
+                classes[rights[i].Class].Image(rights[i].Index).CopyTo(right.AsSpan(i * size, size));
             }
 
-            _trainer.Similarities(left.AsSpan(0, lefts.Length * size), right.AsSpan(0, lefts.Length * size), output);
+            _model.Similarities(left.AsSpan(0, lefts.Length * size), right.AsSpan(0, lefts.Length * size), output);
         };
     }
 }

@@ -5,29 +5,25 @@ using Siamese.Pipeline.Data;
 namespace Siamese.Host.Evaluation;
 
 /// <summary>
-/// Scores the fixed, seeded, balanced test pair set: every image of its classes embedded once (rendered to floats once
-/// per pair set), then every pair from its two embeddings, so a set of 10,000 pairs over 10,000 images costs 10,000
-/// tower passes instead of 20,000.
+/// Scores the fixed, seeded, balanced test pair set through a <see cref="SiameseModel"/>: every image of its classes
+/// embedded once, then every pair from its two embeddings, so a set of 10,000 pairs over 10,000 images costs 10,000
+/// tower passes instead of 20,000. Pixels are scaled by the model's own recorded rescale.
 /// </summary>
 internal sealed class Evaluator
 {
-    public const int ChunkSize = 500;
-
-    private readonly SiameseTrainer _trainer;
+    private readonly SiameseModel _model;
     private readonly EvaluationOptions _options;
-    private readonly float _rescale;
     private readonly CancellationToken _cancellationToken;
 
     /// <param name="cancellationToken">Checked before every chunk, so an interruption stops a long evaluation within one chunk.</param>
-    public Evaluator(SiameseTrainer trainer, EvaluationOptions options, double rescale, CancellationToken cancellationToken = default)
+    public Evaluator(SiameseModel model, EvaluationOptions options, CancellationToken cancellationToken = default)
     {
-        _trainer = trainer;
+        _model = model;
         _options = options;
-        _rescale = (float)rescale;
         _cancellationToken = cancellationToken;
     }
 
-    public PairSet TestPairs(IReadOnlyList<DigitSet> test) => PairSet.CreateBalanced(test, _options.TestPairs, _options.Seed, _rescale);
+    public PairSet TestPairs(IReadOnlyList<ImageClass> test) => PairSet.CreateBalanced(test, _options.TestPairs, _options.Seed);
 
     /// <summary>Similarity of every pair of <paramref name="pairs"/>.</summary>
     public float[] Score(PairSet pairs)
@@ -35,23 +31,25 @@ internal sealed class Evaluator
         ArgumentNullException.ThrowIfNull(pairs);
         var (images, classStart) = pairs.AllImages;
         int size = pairs.ImageSize;
-        int width = _trainer.EmbeddingSize;
+        int width = _model.EmbeddingSize;
+        int chunk = _model.ChunkImages;
         int total = images.Length / size;
         var embeddings = new float[(long)total * width];
-        for (int start = 0; start < total; start += 2 * ChunkSize)
+        for (int start = 0; start < total; start += chunk)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(2 * ChunkSize, total - start);
-            _trainer.Embed(images.AsSpan(start * size, n * size), embeddings.AsSpan(start * width, n * width));
+            int n = Math.Min(chunk, total - start);
+            _model.Embed(images.AsSpan(start * size, n * size), embeddings.AsSpan(start * width, n * width));
         }
 
+        int chunkPairs = chunk / 2;
         var scores = new float[pairs.Count];
-        var left = new float[ChunkSize * width];
-        var right = new float[ChunkSize * width];
-        for (int start = 0; start < pairs.Count; start += ChunkSize)
+        var left = new float[chunkPairs * width];
+        var right = new float[chunkPairs * width];
+        for (int start = 0; start < pairs.Count; start += chunkPairs)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            int n = Math.Min(ChunkSize, pairs.Count - start);
+            int n = Math.Min(chunkPairs, pairs.Count - start);
             for (int i = 0; i < n; i++)
             {
                 var (leftClass, leftIndex) = pairs.LeftRef(start + i);
@@ -60,7 +58,7 @@ internal sealed class Evaluator
                 embeddings.AsSpan((classStart[rightClass] + rightIndex) * width, width).CopyTo(right.AsSpan(i * width));
             }
 
-            _trainer.SimilaritiesOfEmbeddings(left.AsSpan(0, n * width), right.AsSpan(0, n * width), scores.AsSpan(start, n));
+            _model.SimilaritiesOfEmbeddings(left.AsSpan(0, n * width), right.AsSpan(0, n * width), scores.AsSpan(start, n));
         }
 
         return scores;
@@ -74,28 +72,5 @@ internal sealed class Evaluator
     {
         var scores = Score(pairs);
         return EvaluationResult.From(scores, pairs.Labels, _options.Threshold, _options.Seed);
-    }
-}
-
-/// <summary>Accuracy at the threshold, ROC AUC and the confusion counts of one scored pair set.</summary>
-internal sealed record EvaluationResult(int Pairs, int Seed, double Threshold, double Accuracy, double RocAuc, int TruePositives, int FalsePositives, int TrueNegatives, int FalseNegatives)
-{
-    public static EvaluationResult From(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, double threshold, int seed)
-    {
-        int tp = 0, fp = 0, tn = 0, fn = 0;
-        for (int i = 0; i < scores.Length; i++)
-        {
-            bool predicted = scores[i] > threshold;
-            bool actual = labels[i] >= 0.5f;
-            (tp, fp, tn, fn) = (predicted, actual) switch
-            {
-                (true, true) => (tp + 1, fp, tn, fn),
-                (true, false) => (tp, fp + 1, tn, fn),
-                (false, false) => (tp, fp, tn + 1, fn),
-                (false, true) => (tp, fp, tn, fn + 1),
-            };
-        }
-
-        return new EvaluationResult(scores.Length, seed, threshold, (double)(tp + tn) / scores.Length, Metrics.RocAuc(scores, labels), tp, fp, tn, fn);
     }
 }

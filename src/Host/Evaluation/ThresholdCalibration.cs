@@ -1,3 +1,5 @@
+using Siamese.Model;
+
 namespace Siamese.Host.Evaluation;
 
 /// <summary>A decision threshold (a pair is "same digit" when its score is above it) and the accuracy it gives.</summary>
@@ -94,7 +96,7 @@ internal static class ThresholdCalibration
         var positive = new bool[labels.Length];
         for (int i = 0; i < labels.Length; i++)
         {
-            positive[i] = labels[i] >= 0.5f;
+            positive[i] = Metrics.IsSame(labels[i]);
         }
 
         Array.Sort(keys, positive);

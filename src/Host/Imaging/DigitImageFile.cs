@@ -1,5 +1,4 @@
 using Siamese.Host.Cli;
-using SkiaSharp;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Imaging;
@@ -9,19 +8,16 @@ namespace Siamese.Host.Imaging;
 /// <param name="LooksDarkOnLight">The picture's border is light: probably a dark digit on paper, which wants <c>--invert</c>.</param>
 internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
 {
-    /// <summary>
-    /// Pictures wider or taller than this are refused from their header, before decoding: 4096×4096 decodes to 64 MiB
-    /// (and about three times that while it is converted), and a digit needs far fewer pixels.
-    /// </summary>
-    public const int MaxSide = 4096;
+    /// <summary>Pictures wider or taller than this are refused from their header, before decoding.</summary>
+    public const int MaxSide = PictureFile.MaxSide;
 
     /// <summary>Picture files longer than this (64 MiB) are refused before they are read.</summary>
     public const long MaxFileBytes = 64L << 20;
 
     /// <summary>Decodes <paramref name="path"/> (grey or colour, with or without alpha, at most <see cref="MaxSide"/> on a side) and converts it.</summary>
-    /// <param name="invert">The picture is a dark digit on a light background.</param>
+    /// <param name="invert">The picture is a dark digit on a light background; null decides from its border.</param>
     /// <exception cref="UserInputException">The file is missing or not a regular file, too large, not an image, or shows no digit.</exception>
-    public static DigitImageFile Load(string path, bool invert) => FromBytes(ReadBounded(path), path, invert);
+    public static DigitImageFile Load(string path, bool? invert) => FromBytes(ReadBounded(path), path, invert);
 
     /// <summary>A picture already in memory (an upload), converted as <see cref="Load"/> converts a file.</summary>
     /// <param name="invert">The picture is a dark digit on a light background; null decides from its border (light paper is inverted).</param>
@@ -37,13 +33,14 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
             throw new UserInputException($"Image {name} is {data.LongLength} bytes; picture files of at most {MaxFileBytes >> 20} MiB are accepted.");
         }
 
-        using var bitmap = Decode(data, name, Math.Min(maxSide, MaxSide));
-        var grey = Grey(bitmap, invert ?? false);
-        bool lightBorder = invert != true && BorderMean(grey, bitmap.Width, bitmap.Height) > 127;
+        var picture = Decode(data, name, invert ?? false, maxSide);
+        var grey = picture.Grey;
+        bool lightBorder = invert != true && BorderMean(grey, picture.Width, picture.Height) > 127;
         bool inverting = invert ?? lightBorder;
         if (inverting && invert is null)
         {
-            grey = Grey(bitmap, invert: true);
+            // Transparent parts are paper: white once the picture is read as dark on light.
+            grey = Decode(data, name, invert: true, maxSide).Grey;
         }
 
         if (inverting)
@@ -52,10 +49,9 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         }
 
         bool darkOnLight = lightBorder && !inverting;
-
         try
         {
-            return new DigitImageFile(DigitImage.ToMnist(grey, bitmap.Width, bitmap.Height), darkOnLight);
+            return new DigitImageFile(DigitImage.ToMnist(grey, picture.Width, picture.Height), darkOnLight);
         }
         catch (ArgumentException)
         {
@@ -65,18 +61,16 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         }
     }
 
-    /// <summary>Checks the size the picture's header declares, then decodes it.</summary>
-    private static SKBitmap Decode(byte[] bytes, string path, int maxSide)
+    private static GreyPicture Decode(byte[] data, string name, bool invert, int maxSide)
     {
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data) ?? throw NotAPicture(path);
-        var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width is < 1 || width > maxSide || height is < 1 || height > maxSide)
+        try
         {
-            throw new UserInputException($"Image {path} is {width}×{height} pixels; pictures of at most {maxSide}×{maxSide} are accepted (scale it down first).");
+            return PictureFile.Decode(data, name, background: invert ? 255f : 0f, Math.Min(maxSide, MaxSide));
         }
-
-        return SKBitmap.Decode(codec) ?? throw NotAPicture(path);
+        catch (DataFormatException e)
+        {
+            throw new UserInputException($"Image {e.FilePath} {e.Problem}.", e);
+        }
     }
 
     private static byte[] ReadBounded(string path)
@@ -107,26 +101,6 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         {
             throw new UserInputException($"Image {path} cannot be read ({e.Message}).", e);
         }
-    }
-
-    private static UserInputException NotAPicture(string path) =>
-        new($"Image {path} is not a PNG or JPEG picture (it cannot be decoded).");
-
-    /// <summary>Luminance (Rec. 601) of each pixel, 0–255; transparent parts count as background (black, or white when inverting).</summary>
-    private static float[] Grey(SKBitmap bitmap, bool invert)
-    {
-        var colours = bitmap.Pixels;
-        var grey = new float[colours.Length];
-        float background = invert ? 255f : 0f;
-        for (int i = 0; i < colours.Length; i++)
-        {
-            var colour = colours[i];
-            float luminance = (0.299f * colour.Red) + (0.587f * colour.Green) + (0.114f * colour.Blue);
-            float alpha = colour.Alpha / 255f;
-            grey[i] = (luminance * alpha) + (background * (1 - alpha));
-        }
-
-        return grey;
     }
 
     private static double BorderMean(float[] grey, int width, int height)

@@ -16,7 +16,6 @@ namespace Siamese.Host.Runs;
 internal sealed class RunOutputs
 {
     private readonly RunDirectory _run;
-    private readonly ModelOptions _model;
     private readonly JsonObject? _configuration;
     private readonly TensorBoardLog? _tensorBoard;
 
@@ -27,10 +26,9 @@ internal sealed class RunOutputs
     /// The effective configuration, kept in every checkpoint so a resume can be checked against it; its
     /// <c>Evaluation</c> section gives the threshold <c>model.onnx</c> records (the option's default without one).
     /// </param>
-    public RunOutputs(RunDirectory run, ModelOptions model, JsonObject? configuration, bool tensorBoard)
+    public RunOutputs(RunDirectory run, JsonObject? configuration, bool tensorBoard)
     {
         _run = run;
-        _model = model;
         _configuration = configuration;
         _threshold = (configuration?[EvaluationOptions.SectionName]?.Deserialize<EvaluationOptions>(AtomicFile.Json) ?? new EvaluationOptions()).Threshold;
         _tensorBoard = tensorBoard ? new TensorBoardLog(run.File(RunFiles.TensorBoard)) : null;
@@ -67,7 +65,7 @@ internal sealed class RunOutputs
     public void SaveProgress(TrainingProgress progress, SiameseTrainer trainer)
     {
         ArgumentNullException.ThrowIfNull(progress);
-        Checkpoint.Save(_run.CheckpointPath, progress, _model, _configuration, trainer);
+        Checkpoint.Save(_run.CheckpointPath, progress, trainer.Options, _configuration, trainer);
         WriteHistory(progress.History);
     }
 
@@ -97,7 +95,7 @@ internal sealed class RunOutputs
     {
         ArgumentNullException.ThrowIfNull(trainer);
         trainer.SaveWeights(_run.File(RunFiles.Weights));
-        ModelFile.WriteOptions(_run.Path, _model);
+        ModelFile.WriteOptions(_run.Path, trainer.Options);
         trainer.ExportPyTorch(_run.File(RunFiles.PyTorch));
         trainer.ExportSafetensors(_run.File(RunFiles.Safetensors));
         OnnxExport.WriteModel(trainer, _run.File(RunFiles.Onnx), _threshold);

@@ -62,12 +62,12 @@ internal sealed partial class Gallery
     /// <summary>
     /// An MNIST split (<c>test</c>, <c>train</c> or <c>validation</c>, in file order so that image i is
     /// <c>&lt;split&gt;:i</c>), or a folder of PNG/JPEG pictures whose class is the folder they are in (relative to
-    /// <paramref name="gallery"/>: <c>Greek/character03</c>), each made MNIST-like as <c>compare</c> makes a picture.
+    /// <paramref name="gallery"/>: <c>Greek/character03</c>), each made MNIST-like as <c>compare</c> makes a picture (dark
+    /// on light paper when <paramref name="invert"/>, else decided per picture from its border).
     /// </summary>
     /// <exception cref="UserInputException">The folder holds no picture, or too many.</exception>
-    public static async Task<Gallery> LoadAsync(string gallery, bool invert, ModelClasses classes, IServiceProvider services, int maxImages, CancellationToken cancellationToken)
+    public static async Task<Gallery> LoadAsync(string gallery, bool invert, IServiceProvider services, int maxImages, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(classes);
         ArgumentNullException.ThrowIfNull(services);
         if (DigitSource.Splits.Contains(gallery))
         {
@@ -81,7 +81,7 @@ internal sealed partial class Gallery
                 images.Image(i).CopyTo(pixels.AsSpan(i * data.Test.ImageSize));
             }
 
-            return new Gallery($"the MNIST {gallery} split", pixels, [.. images.Labels.Select(l => (int)l)], classes.Names, i => string.Create(CultureInfo.InvariantCulture, $"{gallery}:{i}"), data.Test.ImageSize);
+            return new Gallery($"the MNIST {gallery} split", pixels, [.. images.Labels.Select(l => (int)l)], ModelClasses.Digits.Names, i => string.Create(CultureInfo.InvariantCulture, $"{gallery}:{i}"), data.Test.ImageSize);
         }
 
         var folder = ArgumentPaths.Input(gallery);
@@ -118,7 +118,7 @@ internal sealed partial class Gallery
             DigitImageFile picture;
             try
             {
-                picture = DigitImageFile.Load(file, invert);
+                picture = DigitImageFile.Load(file, invert ? true : null);
             }
             catch (UserInputException e)
             {
@@ -160,7 +160,7 @@ internal sealed partial class Gallery
     public void Embed(SiameseModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var images = new ImageSet(Count, i => Image(i), new byte[Count]);
+        var images = new IndexedImages(Count, i => Image(i), new byte[Count]);
         Embeddings = Evaluation.Embeddings.Compute(model, images, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         Map = Pca.Project(Embeddings, model.EmbeddingSize);

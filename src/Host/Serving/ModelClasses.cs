@@ -16,14 +16,11 @@ internal sealed class ModelClasses
 
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>
-    /// The classes of <paramref name="model"/>. Every model trained so far is an MNIST digit model; once models record
-    /// their class names with their weights, they are read here.
-    /// </summary>
+    /// <summary>The classes <paramref name="model"/> recorded with its weights; the MNIST digits for a model from before models recorded them.</summary>
     public static ModelClasses Of(SiameseModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Digits;
+        return model.Options.Classes is { Count: > 0 } names ? new ModelClasses(names) : Digits;
     }
 
     /// <summary>The name of <paramref name="label"/>; a label outside the list is shown as its number.</summary>

@@ -1,41 +1,59 @@
+using Microsoft.Extensions.Logging;
 using Siamese.Host.Configuration;
 using Siamese.Host.Evaluation;
+using Siamese.Host.Runs;
 using Siamese.Model;
 using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Training;
 
 /// <summary>
-/// <c>Evaluation:EveryEpoch</c>'s test-pair scoring on the second core while the next epoch trains: at an epoch's end
-/// the weights are copied into a second network (one copy of the flat parameter buffer), which scores the test pairs on its own thread;
-/// the trainer collects the result at the next epoch's end (or when the run ends or is interrupted), by which time it
-/// is normally ready. The score is of exactly the epoch-end weights, and its <c>since_start</c> is when it was known.
+/// <c>Evaluation:EveryEpoch</c>: each epoch's test pair accuracy, scored on a copy of the epoch-end weights on its own
+/// thread while the next epoch trains, and written into that epoch's history row when it is collected (at the next
+/// epoch's end, or when the run ends, fails or is interrupted). The score is of exactly the epoch-end weights, and
+/// its <c>since_start</c> is when it was known.
 /// </summary>
-/// <remarks>
-/// Scoring the 10,000 test pairs takes about 50 ms, a quarter of a <c>Fast</c> epoch, when done on the trainer's thread.
-/// The copy is built before the trainer: its constructor seeds libtorch's generator, which the trainer's constructor
-/// then seeds again, so the trainer starts exactly as it would without it.
-/// </remarks>
-internal sealed class EpochScorer : IDisposable
+/// <remarks>The protocol: <see cref="Resumed"/> once after the trainer is restored, then per epoch <see cref="Collect"/>
+/// (the previous epoch's score) before the epoch's record is written and <see cref="Start"/> after it.</remarks>
+internal sealed partial class EpochScorer : IDisposable
 {
-    private readonly SiameseTrainer _copy;
+    private readonly SiameseModel _copy;
     private readonly Evaluator _evaluator;
+    private readonly Task<PairSet> _testPairs;
     private readonly double _threshold;
+    private readonly RunOutputs _outputs;
     private readonly Func<double> _sinceStart;
+    private readonly ILogger _logger;
     private Task<(double Accuracy, double SinceStart)>? _pending;
     private int _pendingEpoch;
 
-    public EpochScorer(ModelOptions model, TrainerSettings settings, EvaluationOptions evaluation, double rescale, Func<double> sinceStart)
+    public EpochScorer(ModelOptions model, EvaluationOptions evaluation, Task<PairSet> testPairs, RunOutputs outputs, Func<double> sinceStart, ILogger logger)
     {
-        _copy = new SiameseTrainer(model, settings, Evaluator.ChunkSize);
-        // Never cancelled: an interrupted run waits for the score (≈ 50 ms) and keeps it.
-        _evaluator = new Evaluator(_copy, evaluation, rescale, CancellationToken.None);
+        _copy = SiameseModel.Untrained(model);
+
+        // Never cancelled: an interrupted run waits for the score, which takes a fraction of an epoch, and keeps it.
+        _evaluator = new Evaluator(_copy, evaluation, CancellationToken.None);
+        _testPairs = testPairs;
         _threshold = evaluation.Threshold;
+        _outputs = outputs;
         _sinceStart = sinceStart;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// After a resume from an epoch-end checkpoint written before that epoch's score was known, scores the restored
+    /// weights, which are that epoch's.
+    /// </summary>
+    public void Resumed(SiameseTrainer trainer, TrainingProgress progress)
+    {
+        if (progress.StepInEpoch == 0 && progress.History.Count > 0 && double.IsNaN(progress.History[^1].TestAcc))
+        {
+            Start(trainer, progress.CompletedEpochs);
+        }
     }
 
     /// <summary>Copies <paramref name="trainer"/>'s weights and starts scoring them as epoch <paramref name="epoch"/>'s; the previous score must have been collected.</summary>
-    public void Start(SiameseTrainer trainer, int epoch, Task<PairSet> testPairs)
+    public void Start(SiameseTrainer trainer, int epoch)
     {
         if (_pending is not null)
         {
@@ -45,23 +63,42 @@ internal sealed class EpochScorer : IDisposable
         _copy.CopyWeightsFrom(trainer);
         _pendingEpoch = epoch;
         _pending = Task.Factory.StartNew(
-            () => (_evaluator.Score(testPairs.GetAwaiter().GetResult(), _threshold), _sinceStart()),
+            () => (_evaluator.Score(_testPairs.GetAwaiter().GetResult(), _threshold), _sinceStart()),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
     }
 
-    /// <summary>Waits for the score started last and returns it with its epoch; null when none is pending.</summary>
-    public (int Epoch, double Accuracy, double SinceStart)? Collect()
+    /// <summary>Waits for the pending score, if any, and puts it into its epoch's history row, TensorBoard and the log.</summary>
+    /// <returns>Whether a history row changed.</returns>
+    public bool Collect(TrainingProgress progress)
     {
         if (_pending is not { } pending)
         {
-            return null;
+            return false;
         }
 
         _pending = null;
         var (accuracy, sinceStart) = pending.GetAwaiter().GetResult();
-        return (_pendingEpoch, accuracy, sinceStart);
+        int row = progress.History.FindLastIndex(h => h.Epoch == _pendingEpoch);
+        progress.History[row] = progress.History[row] with { TestAcc = accuracy, SinceStart = sinceStart };
+        _outputs.TestScored(_pendingEpoch, accuracy);
+        LogTestAccuracy(_pendingEpoch, accuracy, sinceStart);
+        return true;
+    }
+
+    /// <summary><see cref="Collect"/> on a path that is already ending the run: a failed score is logged, not thrown over the reason the run ends.</summary>
+    public bool TryCollect(TrainingProgress progress)
+    {
+        try
+        {
+            return Collect(progress);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogTestScoreLost(e.Message);
+            return false;
+        }
     }
 
     /// <summary>Waits for a pending score (its result or error is dropped: the run is already failing), then frees the copy.</summary>
@@ -78,4 +115,10 @@ internal sealed class EpochScorer : IDisposable
 
         _copy.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}: test pair accuracy {TestAccuracy:F4}, {SinceStart:F1} s since start")]
+    private partial void LogTestAccuracy(int epoch, double testAccuracy, double sinceStart);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The last epoch's test pair score was lost: {Reason}")]
+    private partial void LogTestScoreLost(string reason);
 }

@@ -2,28 +2,24 @@ namespace Siamese.Host.Training;
 
 /// <summary>
 /// The learning rate of each training step (0-based, counted over the whole run, so a resumed run continues the same
-/// curve): <see cref="Constant"/>; <see cref="Cosine"/>, from the base rate down to 0 along half a cosine; or
-/// <see cref="OneCycle"/>, as PyTorch's <c>OneCycleLR</c>: up from base/25 to the base rate over the warm-up share of the
+/// curve): <see cref="ScheduleKind.Constant"/>; <see cref="ScheduleKind.Cosine"/>, from the base rate down to 0 along
+/// half a cosine; or <see cref="ScheduleKind.OneCycle"/>, as PyTorch's <c>OneCycleLR</c>: up from base/25 to the base rate over the warm-up share of the
 /// run, then down to base/25/10⁴, both along half a cosine.
 /// </summary>
-internal sealed class LearningRateSchedule(string kind, double baseRate, long totalSteps, double warmupFraction = 0.3)
+internal sealed class LearningRateSchedule(ScheduleKind kind, double baseRate, long totalSteps, double warmupFraction = 0.3)
 {
-    public const string Constant = "Constant";
-    public const string Cosine = "Cosine";
-    public const string OneCycle = "OneCycle";
-
     private const double DivFactor = 25;
     private const double FinalDivFactor = 1e4;
 
     public double At(long step)
     {
-        if (kind == Constant || totalSteps <= 1)
+        if (kind == ScheduleKind.Constant || totalSteps <= 1)
         {
             return baseRate;
         }
 
         double progress = Math.Clamp((double)step / (totalSteps - 1), 0, 1);
-        if (kind == Cosine)
+        if (kind == ScheduleKind.Cosine)
         {
             return Anneal(baseRate, 0, progress);
         }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Siamese.Host.Configuration;
 using Siamese.Host.Evaluation;
 using Siamese.Host.Runs;
 using Siamese.Model;
@@ -17,55 +15,42 @@ namespace Siamese.Host.Training;
 /// checkpoint per epoch; at the end the weights, exports and the test evaluation. All tensor work happens on one
 /// dedicated thread, which blocks on the batch channel.
 /// </summary>
-internal sealed partial class TrainingLoop(
-    IBatchSource batches,
-    IOptions<PipelineOptions> pipeline,
-    IOptions<ModelOptions> model,
-    IOptions<TrainerSettings> trainerSettings,
-    IOptions<TrainingOptions> training,
-    IOptions<EvaluationOptions> evaluation,
-    IOptions<TelemetryOptions> telemetry,
-    ILogger<TrainingLoop> logger)
+internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings settings, ILogger<TrainingLoop> logger)
 {
-    private readonly PipelineOptions _pipeline = pipeline.Value;
-    private readonly TrainingOptions _training = training.Value;
-    private readonly EvaluationOptions _evaluation = evaluation.Value;
-
     /// <summary>Trains to the end, or until <paramref name="cancellationToken"/> fires (then a checkpoint of the exact position is written and <see cref="OperationCanceledException"/> is thrown).</summary>
-    public async Task<TrainingResult> RunAsync(DatasetSplit split, RunOutputs outputs, CancellationToken cancellationToken)
+    /// <param name="resume">The checkpoint to continue from, or null for a new run.</param>
+    public async Task<TrainingResult> RunAsync(DatasetSplit split, RunOutputs outputs, string? resume, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(split);
-        var resume = string.IsNullOrWhiteSpace(_training.ResumeFrom) ? null : Checkpoint.Resolve(_training.ResumeFrom);
-        RunPreconditions.CheckData(split, model.Value, _training.ValidationSteps);
+        RunPreconditions.CheckData(split, settings.Model, settings.Training.ValidationSteps);
 
-        // The validation set and the test pairs are made while training starts: the first epoch's end needs them.
-        var validation = ValidationSet.Start(split.Validation, _pipeline, _training.ValidationSteps, cancellationToken);
+        // The validation set is taken while training starts: the first epoch's end needs it.
+        var validation = ValidationSet.Start(split.Validation, settings.Pipeline, settings.Training.ValidationSteps, cancellationToken);
         return await TrainerThread.Run(() => Train(split, outputs, validation, resume, cancellationToken)).ConfigureAwait(false);
     }
 
     private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, CancellationToken cancellationToken)
     {
-        // Before the trainer: see EpochScorer.
-        using var scorer = _evaluation.EveryEpoch ? new EpochScorer(model.Value, trainerSettings.Value, _evaluation, _pipeline.Augmentation.Rescale, SinceProcessStart) : null;
-        using var trainer = new SiameseTrainer(model.Value, trainerSettings.Value, Math.Max(_pipeline.BatchSize, Evaluator.ChunkSize));
+        var training = settings.Training;
+        var model = settings.Model.WithClasses(split.Train.Select(c => c.Name));
+
+        // The trainer seeds libtorch's generator with Training:Seed before drawing the initial weights; a resume then
+        // restores the generators' state with the rest of the checkpoint.
+        using var trainer = new SiameseTrainer(model, settings.Trainer, Math.Max(settings.Pipeline.BatchSize, SiameseModel.ChunkImagesFor(model) / 2));
         var progress = resume is null ? new TrainingProgress() : Resume(resume, trainer);
-        var evaluator = new Evaluator(trainer, _evaluation, _pipeline.Augmentation.Rescale, cancellationToken);
-        var testPairs = Task.Run(() => evaluator.TestPairs(split.Test), cancellationToken);
-        var schedule = new LearningRateSchedule(_training.Schedule, trainerSettings.Value.LearningRate, (long)_training.Epochs * _training.StepsPerEpoch, _training.WarmupFraction);
-        if (scorer is not null && progress.StepInEpoch == 0 && progress.History.Count > 0 && double.IsNaN(progress.History[^1].TestAcc))
-        {
-            // Resumed from an epoch-end checkpoint written before that epoch's score was known: these are its weights.
-            scorer.Start(trainer, progress.CompletedEpochs, testPairs);
-        }
+        var testPairs = split.Test.Count == 0 ? null : Task.Run(() => PairSet.CreateBalanced(split.Test, settings.Evaluation.TestPairs, settings.Evaluation.Seed), cancellationToken);
+        using var scorer = settings.Evaluation.EveryEpoch && testPairs is not null ? new EpochScorer(model, settings.Evaluation, testPairs, outputs, SinceProcessStart, logger) : null;
+        scorer?.Resumed(trainer, progress);
+        var schedule = new LearningRateSchedule(training.Schedule, settings.Trainer.LearningRate, (long)training.Epochs * training.StepsPerEpoch, training.WarmupFraction);
 
         var stream = batches.Start(split.Train, progress.BatchesConsumed, cancellationToken);
-        using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(telemetry.Value.LogInterval), stream.DescribeQueues);
+        using var meter = new TrainingTelemetry(logger, TimeSpan.FromSeconds(settings.Telemetry.LogInterval), stream.DescribeQueues);
         var epochClock = Stopwatch.StartNew();
         try
         {
-            while (progress.CompletedEpochs < _training.Epochs)
+            while (progress.CompletedEpochs < training.Epochs)
             {
-                while (progress.StepInEpoch < _training.StepsPerEpoch)
+                while (progress.StepInEpoch < training.StepsPerEpoch)
                 {
                     FailPoint.Reach("step", cancellationToken);
                     trainer.LearningRate = schedule.At(progress.BatchesConsumed);
@@ -74,9 +59,9 @@ internal sealed partial class TrainingLoop(
 
                 FailPoint.Reach("validation", cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
-                CollectTestScore(scorer, progress, outputs);
+                scorer?.Collect(progress);
                 outputs.EpochEnded(EndEpoch(trainer, progress, validation.ForEpoch(progress.CompletedEpochs, cancellationToken), epochClock, meter));
-                scorer?.Start(trainer, progress.CompletedEpochs, testPairs);
+                scorer?.Start(trainer, progress.CompletedEpochs);
                 epochClock.Restart();
                 meter.StartEpoch();
                 outputs.SaveProgress(progress, trainer);
@@ -84,17 +69,13 @@ internal sealed partial class TrainingLoop(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
-            TryCollectTestScore(scorer, progress, outputs);
-            outputs.SaveProgress(progress, trainer);
-            outputs.DrawHistory(progress.History);
-            LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
+            SaveInterrupted(trainer, progress, scorer, outputs, epochClock);
             throw;
         }
         catch (Exception) when (scorer is not null)
         {
             // The run fails mid-epoch and keeps its last epoch-end checkpoint; the history files still get that epoch's score.
-            if (TryCollectTestScore(scorer, progress, outputs))
+            if (scorer.TryCollect(progress))
             {
                 outputs.WriteHistory(progress.History);
             }
@@ -107,20 +88,12 @@ internal sealed partial class TrainingLoop(
             meter.LogSummary();
         }
 
-        if (CollectTestScore(scorer, progress, outputs))
+        if (scorer?.Collect(progress) == true)
         {
             outputs.SaveProgress(progress, trainer);
         }
 
-        FailPoint.Reach("export", cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        outputs.DrawHistory(progress.History);
-        outputs.SaveModel(trainer);
-        FailPoint.Reach("evaluation", cancellationToken);
-        var result = evaluator.Evaluate(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult());
-        outputs.SaveEvaluation(result);
-        LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
-        return new TrainingResult(progress.History, result);
+        return Finish(trainer, progress, outputs, testPairs, cancellationToken);
     }
 
     private TrainingProgress Resume(string checkpoint, SiameseTrainer trainer)
@@ -151,43 +124,45 @@ internal sealed partial class TrainingLoop(
         }
     }
 
-    /// <summary>Validates, logs the epoch and closes it in <paramref name="progress"/>; the test pairs are scored by <see cref="EpochScorer"/>.</summary>
+    /// <summary>Validates, closes the epoch in <paramref name="progress"/> and logs it; the test pairs are scored by <see cref="EpochScorer"/>.</summary>
     private EpochRecord EndEpoch(SiameseTrainer trainer, TrainingProgress progress, ValidationPairs validation, Stopwatch epochClock, TrainingTelemetry meter)
     {
         var (valLoss, valAcc) = validation.Evaluate(trainer);
         double seconds = progress.EpochSeconds + epochClock.Elapsed.TotalSeconds;
-        var record = progress.CompleteEpoch(new EpochRecord(0, 0, 0, valLoss, valAcc, trainer.LearningRate, seconds, progress.EpochPairs / seconds, double.NaN, SinceProcessStart()));
-        LogEpoch(record.Epoch, _training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
+        var record = progress.CompleteEpoch(valLoss, valAcc, trainer.LearningRate, seconds, SinceProcessStart());
+        LogEpoch(record.Epoch, settings.Training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
         return record;
     }
 
-    /// <summary><see cref="CollectTestScore"/> on a path that is already ending the run: a failed score is logged, not thrown over the reason the run ends.</summary>
-    private bool TryCollectTestScore(EpochScorer? scorer, TrainingProgress progress, RunOutputs outputs)
+    /// <summary>The checkpoint of the exact position (with a pending test score, if it can be had) and the history plot.</summary>
+    private void SaveInterrupted(SiameseTrainer trainer, TrainingProgress progress, EpochScorer? scorer, RunOutputs outputs, Stopwatch epochClock)
     {
-        try
-        {
-            return CollectTestScore(scorer, progress, outputs);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogTestScoreLost(e.Message);
-            return false;
-        }
+        progress.EpochSeconds += epochClock.Elapsed.TotalSeconds;
+        scorer?.TryCollect(progress);
+        outputs.SaveProgress(progress, trainer);
+        outputs.DrawHistory(progress.History);
+        LogInterruptedSaved(outputs.CheckpointPath, progress.CompletedEpochs + 1, progress.StepInEpoch);
     }
 
-    /// <summary>Puts the last epoch's test score, if one is pending, into its history row (with the time it was known) and logs it.</summary>
-    private bool CollectTestScore(EpochScorer? scorer, TrainingProgress progress, RunOutputs outputs)
+    /// <summary>The history plot, the model files and the test evaluation of the trained weights.</summary>
+    private TrainingResult Finish(SiameseTrainer trainer, TrainingProgress progress, RunOutputs outputs, Task<PairSet>? testPairs, CancellationToken cancellationToken)
     {
-        if (scorer?.Collect() is not { } score)
+        FailPoint.Reach("export", cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        outputs.DrawHistory(progress.History);
+        outputs.SaveModel(trainer);
+        FailPoint.Reach("evaluation", cancellationToken);
+        if (testPairs is null)
         {
-            return false;
+            LogNoTest();
+            return new TrainingResult(progress.History, null);
         }
 
-        int row = progress.History.FindLastIndex(h => h.Epoch == score.Epoch);
-        progress.History[row] = progress.History[row] with { TestAcc = score.Accuracy, SinceStart = score.SinceStart };
-        outputs.TestScored(score.Epoch, score.Accuracy);
-        LogTestAccuracy(score.Epoch, score.Accuracy, score.SinceStart);
-        return true;
+        var evaluator = new Evaluator(trainer.Model, settings.Evaluation, cancellationToken);
+        var result = evaluator.Evaluate(testPairs.WaitAsync(cancellationToken).GetAwaiter().GetResult());
+        outputs.SaveEvaluation(result);
+        LogEvaluation(result.Pairs, result.Threshold, result.Accuracy, result.RocAuc);
+        return new TrainingResult(progress.History, result);
     }
 
     private static double SinceProcessStart()
@@ -214,46 +189,18 @@ internal sealed partial class TrainingLoop(
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs} - loss: {Loss:F4} - acc: {Acc:F4} - val_loss: {ValLoss:F4} - val_acc: {ValAcc:F4} - {PairsPerSecond:F0} pairs/s - {Seconds:F2}s - trainer idle {IdlePercent:F1}%")]
     private partial void LogEpoch(int epoch, int epochs, double loss, double acc, double valLoss, double valAcc, double pairsPerSecond, double seconds, double idlePercent);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}: test pair accuracy {TestAccuracy:F4}, {SinceStart:F1} s since start")]
-    private partial void LogTestAccuracy(int epoch, double testAccuracy, double sinceStart);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The last epoch's test pair score was lost: {Reason}")]
-    private partial void LogTestScoreLost(string reason);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from {Checkpoint}: {CompletedEpochs} epochs done, step {Step} of the next, {Batches} batches consumed")]
     private partial void LogResumed(string checkpoint, int completedEpochs, int step, long batches);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted in epoch {Epoch} after step {Step}; checkpoint saved to {Checkpoint}")]
     private partial void LogInterruptedSaved(string checkpoint, int epoch, int step);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "No test images (Data:TestFraction is 0): no test pair evaluation")]
+    private partial void LogNoTest();
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Test evaluation on {Pairs} balanced pairs: accuracy at {Threshold} = {Accuracy:F4}, ROC AUC = {RocAuc:F4}")]
     private partial void LogEvaluation(int pairs, double threshold, double accuracy, double rocAuc);
 }
 
-internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult Evaluation);
-
-/// <summary>Runs the trainer's work on its own long-running thread: libtorch's dispose scopes are per thread, and the thread blocks on the batch channel.</summary>
-internal static class TrainerThread
-{
-    public static Task<T> Run<T>(Func<T> work)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                done.SetResult(work());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        })
-        {
-            Name = "trainer",
-            IsBackground = true,
-        };
-        thread.Start();
-        return done.Task;
-    }
-}
+/// <param name="Evaluation">The test pairs' evaluation; null when the data has no test classes.</param>
+internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult? Evaluation);

@@ -43,12 +43,10 @@ internal sealed class TrainingProgress
         StepInEpoch++;
     }
 
-    /// <summary>Closes the current epoch: its record (training loss and accuracy from the running sums) joins the history and the sums start again.</summary>
-    /// <param name="measured">The record without its training loss and accuracy, which this fills in.</param>
-    public EpochRecord CompleteEpoch(EpochRecord measured)
+    /// <summary>Closes the current epoch: its record (the training loss and accuracy from the running sums, and what the caller measured) joins the history and the sums start again.</summary>
+    public EpochRecord CompleteEpoch(double valLoss, double valAcc, double learningRate, double seconds, double sinceStart)
     {
-        ArgumentNullException.ThrowIfNull(measured);
-        var record = measured with { Epoch = CompletedEpochs + 1, Loss = EpochLossSum / EpochPairs, Acc = (double)EpochCorrect / EpochPairs };
+        var record = new EpochRecord(CompletedEpochs + 1, EpochLossSum / EpochPairs, (double)EpochCorrect / EpochPairs, valLoss, valAcc, learningRate, seconds, EpochPairs / seconds, double.NaN, sinceStart);
         History.Add(record);
         CompletedEpochs++;
         StepInEpoch = 0;
@@ -59,7 +57,3 @@ internal sealed class TrainingProgress
         return record;
     }
 }
-
-/// <summary>The loss became NaN or infinite: the run stops, keeping the last good epoch's checkpoint.</summary>
-internal sealed class NonFiniteLossException(int epoch, int step, double loss)
-    : Exception($"Loss became {loss} in epoch {epoch}, step {step}; the last completed epoch's checkpoint is kept. Lower Training:LearningRate or check the data.");

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Siamese.Host.Cli;
 using Siamese.Host.Configuration;
 using Siamese.Host.Data;
@@ -8,12 +7,6 @@ using Siamese.Host.Runs;
 using Siamese.Model;
 
 namespace Siamese.Host.Training;
-
-/// <summary>The exit code the training worker ends the process with.</summary>
-internal sealed class RunOutcome
-{
-    public int ExitCode { get; set; } = Cli.ExitCode.Success;
-}
 
 /// <summary>
 /// The background worker of the <c>train</c> verb: claims the run folder (so an unusable output fails at once, not
@@ -23,10 +16,7 @@ internal sealed class RunOutcome
 internal sealed partial class TrainingWorker(
     DataService data,
     TrainingLoop loop,
-    IOptions<OutputOptions> output,
-    IOptions<TrainingOptions> training,
-    IOptions<ModelOptions> model,
-    EffectiveConfiguration configuration,
+    RunSettings settings,
     IHostApplicationLifetime lifetime,
     RunOutcome outcome,
     ILogger<TrainingWorker> logger) : BackgroundService
@@ -37,11 +27,11 @@ internal sealed partial class TrainingWorker(
         await Task.Yield();
         try
         {
-            using var run = RunDirectory.Open(RunFolder());
+            var resume = settings.Training.ResumeCheckpoint();
+            using var run = RunDirectory.Open(RunFolder(resume));
             LogRunFolder(run.Path);
-            var resume = string.IsNullOrWhiteSpace(training.Value.ResumeFrom) ? null : Checkpoint.Resolve(training.Value.ResumeFrom);
-            RunPreconditions.CheckFolder(run, resume, output.Value.Overwrite);
-            var effective = configuration.Snapshot();
+            RunPreconditions.CheckFolder(run, resume, settings.Output.Overwrite);
+            var effective = settings.Snapshot();
             if (resume is not null)
             {
                 RunPreconditions.CheckResume(resume, effective);
@@ -50,7 +40,7 @@ internal sealed partial class TrainingWorker(
             run.WriteJson(RunFiles.Configuration, effective);
             FailPoint.Reach("start", stoppingToken);
             var split = await data.LoadAsync(stoppingToken).ConfigureAwait(false);
-            await loop.RunAsync(split, new RunOutputs(run, model.Value, effective, output.Value.TensorBoard), stoppingToken).ConfigureAwait(false);
+            await loop.RunAsync(split, new RunOutputs(run, effective, settings.Output.TensorBoard), resume, stoppingToken).ConfigureAwait(false);
             LogDone(run.Path);
             outcome.ExitCode = ExitCode.Success;
         }
@@ -69,16 +59,11 @@ internal sealed partial class TrainingWorker(
         }
     }
 
-    private string RunFolder()
-    {
-        var resume = training.Value.ResumeFrom;
-        if (string.IsNullOrWhiteSpace(output.Value.Directory) && !string.IsNullOrWhiteSpace(resume))
-        {
-            return Path.GetDirectoryName(Path.GetFullPath(Checkpoint.Resolve(resume)))!;
-        }
-
-        return output.Value.ResolveRunDirectory(DateTimeOffset.Now);
-    }
+    /// <summary>Output:Directory, else the resumed checkpoint's folder, else a new timestamped folder.</summary>
+    private string RunFolder(string? resume) =>
+        string.IsNullOrWhiteSpace(settings.Output.Directory) && resume is not null
+            ? Path.GetDirectoryName(Path.GetFullPath(resume))!
+            : settings.Output.ResolveRunDirectory(DateTimeOffset.Now);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run folder: {RunFolder}")]
     private partial void LogRunFolder(string runFolder);

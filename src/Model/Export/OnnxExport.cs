@@ -126,14 +126,14 @@ public static class OnnxExport
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         model.MetadataProps.Add(Entry("rescale", Number(options.Rescale)));
-        model.MetadataProps.Add(Entry("distance", options.IsContrastive ? "contrastive" : options.Distance));
-        model.MetadataProps.Add(Entry("similarity", options.Similarity));
+        model.MetadataProps.Add(Entry("distance", options.IsContrastive ? "contrastive" : options.Distance.ToString()));
+        model.MetadataProps.Add(Entry("similarity", options.Similarity.ToString()));
         if (options.IsContrastive)
         {
             model.MetadataProps.Add(Entry("margin", Number(options.Margin)));
         }
 
-        model.MetadataProps.Add(Entry("tower", options.Tower));
+        model.MetadataProps.Add(Entry("tower", options.Tower.ToString()));
         model.MetadataProps.Add(Entry("input_size", Number(options.InputSize)));
         model.MetadataProps.Add(Entry("embedding_size", Number(options.GetHiddenSizes()[^1])));
         model.MetadataProps.Add(Entry("model", options.Describe()));

@@ -6,43 +6,54 @@ using static TorchSharp.torch;
 namespace Siamese.Model;
 
 /// <summary>
-/// A trained Siamese network, loaded for scoring: the similarity of image pairs and the embeddings of images, from
-/// managed arrays, with no tensors in sight.
+/// A Siamese network for scoring: the similarity of image pairs and the embeddings of images, from managed arrays,
+/// with no tensors in sight. Every score the product reports goes through this type: the verbs load one from a file,
+/// and a trainer scores its own weights through one (<see cref="SiameseTrainer.Model"/>).
 /// </summary>
 /// <remarks>
 /// <para>Images are row-major <see cref="InputSize"/> pixels each (28×28 for MNIST), one after another in one span.
-/// The <see cref="byte"/> overloads take raw 0–255 pixels and multiply them by the model's own
-/// <see cref="ModelOptions.Rescale"/> (byte · (float)Rescale, the arithmetic the training pipeline uses); the
-/// <see cref="float"/> overloads take pixels already rescaled. Similarities are in [0, 1] and equal
-/// <see cref="SiameseTrainer.Similarities"/> for the same weights.</para>
+/// The <see cref="byte"/> overloads take raw 0–255 pixels and multiply them by the model's own recorded
+/// <see cref="Rescale"/> (byte · (float)Rescale, the arithmetic the training pipeline uses); the <see cref="float"/>
+/// overloads take pixels already rescaled. Similarities are in [0, 1].</para>
 /// <para>Thread safety: every member is safe to call from several threads at once. Calls into libtorch are serialised
 /// by a lock held by each model (each call runs on the calling thread, in its own dispose scope, under
-/// <c>no_grad</c>, with the network in evaluation mode since loading), so concurrent callers wait for one another;
-/// libtorch's intra-op threads still parallelise inside a call, so batch pairs into one call for throughput, or load
-/// one model per thread. <see cref="Dispose"/> may race with calls on other threads: a call it overtakes throws
+/// <c>no_grad</c>, with the network in evaluation mode), so concurrent callers wait for one another; libtorch's
+/// intra-op threads still parallelise inside a call, so batch pairs into one call for throughput, or load one model
+/// per thread. <see cref="Dispose"/> may race with calls on other threads: a call it overtakes throws
 /// <see cref="ObjectDisposedException"/>, and a call already running finishes first.</para>
 /// <para>Loading leaves libtorch's process-wide thread count alone unless <c>torchThreads</c> is given.</para>
 /// </remarks>
 public sealed class SiameseModel : IDisposable
 {
-    /// <summary>Images in one forward pass; a larger call is split, which bounds the memory it needs.</summary>
-    private const int ChunkImages = 512;
+    /// <summary>Most images in one forward pass (<see cref="ChunkImages"/>).</summary>
+    public const int MaxChunkImages = 1000;
+
+    /// <summary>Activations one forward pass may hold: a larger image or tower gets a smaller <see cref="ChunkImages"/>.</summary>
+    private const long ChunkActivationBytes = 64L << 20;
 
     private readonly SiameseNetwork network;
+    private readonly bool borrowed;
     private readonly Lock gate = new();
     private readonly int inputSize;
     private readonly float rescale;
     private bool disposed;
 
-    private SiameseModel(ModelFile file, SiameseNetwork network)
+    /// <param name="borrowed">The network is a trainer's: each call switches it to evaluation mode and back to
+    /// training mode, and disposing the model leaves it alone.</param>
+    private SiameseModel(ModelOptions options, SiameseNetwork network, string source, bool borrowed)
     {
         this.network = network;
-        Options = file.Options;
-        Source = file.Describe();
-        inputSize = file.Options.InputSize;
-        rescale = (float)file.Options.Rescale;
-        EmbeddingSize = file.Options.GetHiddenSizes()[^1];
-        network.eval();
+        this.borrowed = borrowed;
+        Options = options;
+        Source = source;
+        inputSize = options.InputSize;
+        rescale = (float)options.Rescale;
+        EmbeddingSize = options.GetHiddenSizes()[^1];
+        ChunkImages = ChunkImagesFor(options);
+        if (!borrowed)
+        {
+            network.eval();
+        }
     }
 
     /// <summary>The model's shape and input contract, as recorded with the weights.</summary>
@@ -53,6 +64,23 @@ public sealed class SiameseModel : IDisposable
 
     /// <summary>Values per embedding: the width of the tower's last layer (D).</summary>
     public int EmbeddingSize { get; }
+
+    /// <summary>The factor the <see cref="byte"/> overloads multiply raw pixels by: the model's recorded <see cref="ModelOptions.Rescale"/>.</summary>
+    public float Rescale => rescale;
+
+    /// <summary>
+    /// Images per forward pass, the one chunk size of every scoring path: at most <see cref="MaxChunkImages"/>, fewer
+    /// when the tower's activations for that many images would pass 64 MiB. A longer call is split, which bounds the
+    /// memory it needs; callers that check for cancellation between calls use it as their chunk too.
+    /// </summary>
+    public int ChunkImages { get; }
+
+    /// <summary><see cref="ChunkImages"/> of a model of this shape.</summary>
+    public static int ChunkImagesFor(ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (int)Math.Clamp(ChunkActivationBytes / (sizeof(float) * options.ActivationsPerImage()), 2, MaxChunkImages);
+    }
 
     /// <summary>What was loaded: the file, whether weights or a checkpoint, and the model's shape.</summary>
     public string Source { get; }
@@ -75,7 +103,53 @@ public sealed class SiameseModel : IDisposable
             set_num_threads(count);
         }
 
-        return new SiameseModel(file, file.LoadNetwork());
+        return new SiameseModel(file.Options, file.LoadNetwork(), file.Describe(), borrowed: false);
+    }
+
+    /// <summary>
+    /// A model of this shape whose weights are to come from <see cref="CopyWeightsFrom"/> (a snapshot scored on another
+    /// thread while the trainer trains on). Building it leaves libtorch's random generator as it was, so a run that
+    /// makes one draws the same numbers as a run that does not.
+    /// </summary>
+    public static SiameseModel Untrained(ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        using var state = get_rng_state();
+        try
+        {
+            return new SiameseModel(options, new SiameseNetwork(options), $"untrained model {options.Describe()}", borrowed: false);
+        }
+        finally
+        {
+            set_rng_state(state);
+        }
+    }
+
+    /// <summary>Scores <paramref name="network"/>, a trainer's, in evaluation mode for each call (see <see cref="SiameseTrainer.Model"/>).</summary>
+    internal static SiameseModel Borrow(SiameseNetwork network, ModelOptions options) =>
+        new(options, network, $"trainer's model {options.Describe()}", borrowed: true);
+
+    /// <summary>Makes this model's weights (and buffers) a copy of <paramref name="trainer"/>'s, a network of the same shape.</summary>
+    public void CopyWeightsFrom(SiameseTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        var source = trainer.Network.state_dict();
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var target = network.state_dict();
+            if (!source.Keys.SequenceEqual(target.Keys) || source.Any(s => !s.Value.shape.SequenceEqual(target[s.Key].shape)))
+            {
+                throw new ArgumentException($"The networks differ in shape: {Options.Describe()} and {trainer.Options.Describe()}.", nameof(trainer));
+            }
+
+            using var noGrad = no_grad();
+            foreach (var (name, tensor) in target)
+            {
+                tensor.copy_(source[name]);
+            }
+        }
     }
 
     /// <summary>The similarity of two raw 0–255 images.</summary>
@@ -162,13 +236,41 @@ public sealed class SiameseModel : IDisposable
             throw new ArgumentException($"{queryCount} queries need {queryCount} exclusions (or none) and {ranked.Length} similarities (or none).", nameof(excluded));
         }
 
-        lock (gate)
+        using var call = Enter();
+        EmbeddingRanking.Rank(network, queries, references, width, excluded, ranked, similarities);
+    }
+
+    /// <summary>
+    /// Writes the similarity of each pair of embeddings (the i-th left row with the i-th right one, row-major [N,
+    /// <see cref="EmbeddingSize"/>] each, as <see cref="Embed(ReadOnlySpan{byte})"/> gives them) into
+    /// <paramref name="similarities"/>: the same similarities as scoring the images, up to float rounding, for one
+    /// tower pass per image however many pairs share it.
+    /// </summary>
+    public void SimilaritiesOfEmbeddings(ReadOnlySpan<float> lefts, ReadOnlySpan<float> rights, Span<float> similarities)
+    {
+        int count = similarities.Length;
+        int width = EmbeddingSize;
+        if (lefts.Length != (long)count * width || rights.Length != (long)count * width)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            EmbeddingRanking.Rank(network, queries, references, width, excluded, ranked, similarities);
+            throw new ArgumentException($"{count} pairs need {count * width} embedding values per side; got {lefts.Length} and {rights.Length}.", nameof(lefts));
+        }
+
+        int chunk = ChunkImages / 2;
+        using var call = Enter();
+        for (int start = 0; start < count; start += chunk)
+        {
+            int n = Math.Min(chunk, count - start);
+            using var scope = NewDisposeScope();
+            Tensor stacked = empty(2L * n, width);
+            Span<float> staging = MemoryMarshal.Cast<byte, float>(stacked.bytes);
+            lefts.Slice(start * width, n * width).CopyTo(staging);
+            rights.Slice(start * width, n * width).CopyTo(staging[(n * width)..]);
+            Tensor similarity = network.Similarity(network.ScoreEmbeddings(stacked));
+            MemoryMarshal.Cast<byte, float>(similarity.bytes).CopyTo(similarities.Slice(start, n));
         }
     }
 
+    /// <summary>Frees the network's tensors; a model over a trainer's network (<see cref="SiameseTrainer.Model"/>) leaves them to the trainer.</summary>
     public void Dispose()
     {
         lock (gate)
@@ -176,7 +278,10 @@ public sealed class SiameseModel : IDisposable
             if (!disposed)
             {
                 disposed = true;
-                network.Dispose();
+                if (!borrowed)
+                {
+                    network.Dispose();
+                }
             }
         }
     }
@@ -189,6 +294,24 @@ public sealed class SiameseModel : IDisposable
             ObjectDisposedException.ThrowIf(disposed, this);
             return read(network);
         }
+    }
+
+    /// <summary>Takes the model's lock, checks it is not disposed, and scores under <c>no_grad</c> in evaluation mode until disposed.</summary>
+    private Call Enter()
+    {
+        var held = gate.EnterScope();
+        if (disposed)
+        {
+            held.Dispose();
+            throw new ObjectDisposedException(nameof(SiameseModel));
+        }
+
+        if (borrowed)
+        {
+            network.eval();
+        }
+
+        return new Call(held, no_grad(), borrowed ? network : null);
     }
 
     private static Span<float> AsSpan(float[,] array) =>
@@ -222,21 +345,17 @@ public sealed class SiameseModel : IDisposable
         }
 
         int chunk = ChunkImages / 2;
-        lock (gate)
+        using var call = Enter();
+        for (int start = 0; start < count; start += chunk)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            using var noGrad = no_grad();
-            for (int start = 0; start < count; start += chunk)
-            {
-                int n = Math.Min(chunk, count - start);
-                using var scope = NewDisposeScope();
-                Tensor stacked = empty(2L * n, inputSize);
-                Span<float> staging = MemoryMarshal.Cast<byte, float>(stacked.bytes);
-                Stage(lefts.Slice(start * inputSize, n * inputSize), staging);
-                Stage(rights.Slice(start * inputSize, n * inputSize), staging[(n * inputSize)..]);
-                Tensor similarity = network.Similarity(network.ForwardStacked(stacked));
-                MemoryMarshal.Cast<byte, float>(similarity.bytes).CopyTo(output.Slice(start, n));
-            }
+            int n = Math.Min(chunk, count - start);
+            using var scope = NewDisposeScope();
+            Tensor stacked = empty(2L * n, inputSize);
+            Span<float> staging = MemoryMarshal.Cast<byte, float>(stacked.bytes);
+            Stage(lefts.Slice(start * inputSize, n * inputSize), staging);
+            Stage(rights.Slice(start * inputSize, n * inputSize), staging[(n * inputSize)..]);
+            Tensor similarity = network.Similarity(network.ForwardStacked(stacked));
+            MemoryMarshal.Cast<byte, float>(similarity.bytes).CopyTo(output.Slice(start, n));
         }
     }
 
@@ -250,19 +369,15 @@ public sealed class SiameseModel : IDisposable
             throw new ArgumentException($"{count} images need room for {count} × {width} values; got {output.Length}.", nameof(output));
         }
 
-        lock (gate)
+        using var call = Enter();
+        for (int start = 0; start < count; start += ChunkImages)
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
-            using var noGrad = no_grad();
-            for (int start = 0; start < count; start += ChunkImages)
-            {
-                int n = Math.Min(ChunkImages, count - start);
-                using var scope = NewDisposeScope();
-                Tensor batch = empty(n, inputSize);
-                Stage(images.Slice(start * inputSize, n * inputSize), MemoryMarshal.Cast<byte, float>(batch.bytes));
-                Tensor embedded = network.Embed(batch).contiguous();
-                MemoryMarshal.Cast<byte, float>(embedded.bytes).CopyTo(output.Slice(start * width, n * width));
-            }
+            int n = Math.Min(ChunkImages, count - start);
+            using var scope = NewDisposeScope();
+            Tensor batch = empty(n, inputSize);
+            Stage(images.Slice(start * inputSize, n * inputSize), MemoryMarshal.Cast<byte, float>(batch.bytes));
+            Tensor embedded = network.EmbedRows(batch).contiguous();
+            MemoryMarshal.Cast<byte, float>(embedded.bytes).CopyTo(output.Slice(start * width, n * width));
         }
     }
 
@@ -291,5 +406,27 @@ public sealed class SiameseModel : IDisposable
         }
 
         return length / inputSize;
+    }
+
+    /// <summary>One scoring call: the lock, <c>no_grad</c>, and a borrowed network's return to training mode.</summary>
+    private ref struct Call
+    {
+        private readonly IDisposable noGrad;
+        private readonly SiameseNetwork? training;
+        private Lock.Scope held;
+
+        public Call(Lock.Scope held, IDisposable noGrad, SiameseNetwork? training)
+        {
+            this.held = held;
+            this.noGrad = noGrad;
+            this.training = training;
+        }
+
+        public void Dispose()
+        {
+            noGrad.Dispose();
+            training?.train();
+            held.Dispose();
+        }
     }
 }

@@ -8,9 +8,9 @@ namespace Siamese.Model;
 
 /// <summary>
 /// Inverted dropout (training: each value kept with probability 1 − rate and scaled by 1/(1 − rate); evaluation:
-/// the identity) with its masks drawn by <see cref="DropoutRandom"/> in managed code. libtorch's own dropout draws its
-/// Bernoulli masks one element at a time through its generic generator: measured here, it was 20% of a batch-20
-/// training step and a third of a batch-128 one.
+/// the identity) with its masks drawn by <see cref="DropoutRandom"/> in managed code: libtorch's own dropout draws its
+/// Bernoulli masks one element at a time through its generic generator, a large share of a small training step
+/// (docs/performance.md).
 /// </summary>
 internal sealed class Dropout : nn.Module<Tensor, Tensor>
 {

@@ -9,34 +9,6 @@ public sealed class ModelOptions : IValidatableObject
 {
     public const string SectionName = "Model";
 
-    /// <summary><c>|a − b|</c> per embedding component (the tutorial's choice).</summary>
-    public const string L1Distance = "L1";
-
-    /// <summary><c>(a − b)²</c> per embedding component: squared Euclidean distance before its sum, so the final
-    /// Dense(1) learns a weighted squared distance.</summary>
-    public const string L2Distance = "L2";
-
-    /// <summary>Keras's Dense defaults: Glorot-uniform weights, zero biases (what the tutorial's network starts from).</summary>
-    public const string KerasInitialization = "Keras";
-
-    /// <summary>PyTorch's <c>nn.Linear</c> defaults: Kaiming-uniform (a = √5) weights, uniform biases.</summary>
-    public const string TorchInitialization = "Torch";
-
-    /// <summary>The tutorial's tower: Dense layers only.</summary>
-    public const string MlpTower = "Mlp";
-
-    /// <summary>A convolutional tower: 3×3 convolutions, each with ReLU and 2×2 max-pooling, then the Dense layers.</summary>
-    public const string ConvTower = "Conv";
-
-    /// <summary>A Dense(1) on the distance gives a logit; similarity is its sigmoid (binary cross-entropy).</summary>
-    public const string SigmoidSimilarity = "Sigmoid";
-
-    /// <summary>
-    /// The Euclidean distance d of the embeddings (contrastive loss); similarity is 2^(−(2d/margin)²): 1 at d = 0,
-    /// 0.5 at d = margin/2 (the Keras example's decision rule for margin 1), 1/16 at d = margin.
-    /// </summary>
-    public const string ContrastiveSimilarity = "Contrastive";
-
     /// <summary>Parameters beyond this are refused: with gradients and optimiser state they would need gigabytes.</summary>
     public const long MaxParameters = 20_000_000;
 
@@ -47,10 +19,9 @@ public sealed class ModelOptions : IValidatableObject
     [Range(1, 65_536, ErrorMessage = "must be between {1} and {2}")]
     public int InputSize { get; set; } = 784;
 
-    /// <summary><see cref="MlpTower"/> (the tutorial's) or <see cref="ConvTower"/>.</summary>
-    [Required(ErrorMessage = "is required")]
-    [AllowedValues(MlpTower, ConvTower, ErrorMessage = "must be Mlp or Conv")]
-    public string Tower { get; set; } = MlpTower;
+    /// <summary>The tutorial's MLP tower, or a convolutional one.</summary>
+    [EnumDataType(typeof(TowerKind), ErrorMessage = "must be Mlp or Conv")]
+    public TowerKind Tower { get; set; } = TowerKind.Mlp;
 
     /// <summary>
     /// Output channels of the conv tower's 3×3 convolutions, in order (each followed by ReLU and 2×2 max-pooling);
@@ -76,42 +47,48 @@ public sealed class ModelOptions : IValidatableObject
     [Range(0.0, 0.95, ErrorMessage = "must be between {1} and {2}")]
     public double Dropout { get; set; } = 0.1;
 
-    /// <summary>How the two embeddings are compared before the head: <see cref="L1Distance"/> or <see cref="L2Distance"/> (sigmoid similarity only).</summary>
-    [Required(ErrorMessage = "is required")]
-    [AllowedValues(L1Distance, L2Distance, ErrorMessage = "must be L1 or L2")]
-    public string Distance { get; set; } = L1Distance;
+    /// <summary>How the two embeddings are compared before the head (sigmoid similarity only).</summary>
+    [EnumDataType(typeof(DistanceKind), ErrorMessage = "must be L1 or L2")]
+    public DistanceKind Distance { get; set; } = DistanceKind.L1;
 
-    /// <summary>How weights start: <see cref="KerasInitialization"/> or <see cref="TorchInitialization"/>.</summary>
-    [Required(ErrorMessage = "is required")]
-    [AllowedValues(KerasInitialization, TorchInitialization, ErrorMessage = "must be Keras or Torch")]
-    public string Initialization { get; set; } = KerasInitialization;
+    /// <summary>How weights start.</summary>
+    [EnumDataType(typeof(WeightInitialization), ErrorMessage = "must be Keras or Torch")]
+    public WeightInitialization Initialization { get; set; } = WeightInitialization.Keras;
 
     /// <summary>
-    /// How a pair's similarity is computed, <see cref="SigmoidSimilarity"/> or <see cref="ContrastiveSimilarity"/>:
-    /// it follows the training loss (the host sets it from <c>Training:Loss</c>) and is recorded with the weights.
+    /// How a pair's similarity is computed: it follows the training loss (the host records it from
+    /// <c>Training:Loss</c>) and is recorded with the weights.
     /// </summary>
     [NotASetting]
-    [AllowedValues(SigmoidSimilarity, ContrastiveSimilarity, ErrorMessage = "must be Sigmoid or Contrastive")]
-    public string Similarity { get; set; } = SigmoidSimilarity;
+    [EnumDataType(typeof(SimilarityKind), ErrorMessage = "must be Sigmoid or Contrastive")]
+    public SimilarityKind Similarity { get; set; } = SimilarityKind.Sigmoid;
 
-    /// <summary>The contrastive loss's margin (set from <c>Training:Margin</c>); unused by the sigmoid similarity.</summary>
+    /// <summary>The contrastive loss's margin (recorded from <c>Training:Margin</c>); unused by the sigmoid similarity.</summary>
     [NotASetting]
     [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "must be positive")]
     public double Margin { get; set; } = 1.0;
 
     /// <summary>
-    /// The factor raw 0–255 pixels are multiplied by before the network sees them (the host sets it from
+    /// The factor raw 0–255 pixels are multiplied by before the network sees them (the host records it from
     /// <c>Pipeline:Augmentation:Rescale</c>): part of the model's input contract, recorded with the weights.
     /// </summary>
     [NotASetting]
     [Range(1e-12, 1e6, ErrorMessage = "must be positive and at most 1000000")]
     public double Rescale { get; set; } = 1.0 / 255;
 
-    [JsonIgnore]
-    public bool IsConv => Tower == ConvTower;
+    /// <summary>How a picture file is prepared for this model (recorded from the <c>Data</c> section); null for a model trained on MNIST.</summary>
+    [NotASetting]
+    public PictureInput? Pictures { get; set; }
+
+    /// <summary>The names of the classes the model was trained on, in label order (recorded from the data); null before a run has loaded its data.</summary>
+    [NotASetting]
+    public IReadOnlyList<string>? Classes { get; set; }
 
     [JsonIgnore]
-    public bool IsContrastive => Similarity == ContrastiveSimilarity;
+    public bool IsConv => Tower == TowerKind.Conv;
+
+    [JsonIgnore]
+    public bool IsContrastive => Similarity == SimilarityKind.Contrastive;
 
     /// <summary>The configured hidden sizes, or the tutorial's when none are configured.</summary>
     public IReadOnlyList<int> GetHiddenSizes() => HiddenSizes ?? TutorialHiddenSizes;
@@ -122,6 +99,31 @@ public sealed class ModelOptions : IValidatableObject
     /// <summary>Side of the square image the conv tower unflattens its input to.</summary>
     [JsonIgnore]
     public int ImageSide => (int)Math.Round(Math.Sqrt(InputSize));
+
+    /// <summary>
+    /// A copy recording what follows from how the model is trained, as it is saved with the weights: the similarity
+    /// (from the loss), the contrastive margin, the pixel rescale, and the array settings as in use.
+    /// </summary>
+    public ModelOptions Recorded(SimilarityKind similarity, double margin, double rescale, PictureInput? pictures = null, int? inputSize = null)
+    {
+        var copy = (ModelOptions)MemberwiseClone();
+        copy.Pictures = pictures;
+        copy.InputSize = inputSize ?? InputSize;
+        copy.Similarity = similarity;
+        copy.Margin = margin;
+        copy.Rescale = rescale;
+        copy.HiddenSizes = [.. GetHiddenSizes()];
+        copy.ConvChannels = copy.IsConv ? [.. copy.GetConvChannels()] : ConvChannels?.ToArray();
+        return copy;
+    }
+
+    /// <summary>A copy that records the names of the classes it is trained on.</summary>
+    public ModelOptions WithClasses(IEnumerable<string> names)
+    {
+        var copy = (ModelOptions)MemberwiseClone();
+        copy.Classes = [.. names];
+        return copy;
+    }
 
     /// <summary>Sets the array settings to the values in use, so a written copy records them rather than null.</summary>
     public ModelOptions WithEffectiveHiddenSizes()
@@ -142,7 +144,7 @@ public sealed class ModelOptions : IValidatableObject
     public string Describe()
     {
         var layers = GetConvChannels().Select(c => $"c{c}").Concat(GetHiddenSizes().Select(h => h.ToString(CultureInfo.InvariantCulture)));
-        var head = IsContrastive ? string.Create(CultureInfo.InvariantCulture, $"contrastive(m={Margin})") : Distance;
+        var head = IsContrastive ? string.Create(CultureInfo.InvariantCulture, $"contrastive(m={Margin})") : Distance.ToString();
         return $"{InputSize}-{string.Join("-", layers)}/{head}";
     }
 
@@ -163,6 +165,23 @@ public sealed class ModelOptions : IValidatableObject
         }
 
         return (long)channels * side * side;
+    }
+
+    /// <summary>Values the tower's layers produce for one image in a forward pass (the input, each convolution and
+    /// pooling, each Dense layer): what sizes a scoring chunk.</summary>
+    public long ActivationsPerImage()
+    {
+        long count = InputSize;
+        int side = ImageSide;
+        foreach (int c in GetConvChannels())
+        {
+            side -= 2;
+            count += (long)c * side * side;
+            side /= 2;
+            count += (long)c * side * side;
+        }
+
+        return count + GetHiddenSizes().Sum(h => (long)h);
     }
 
     /// <summary>Weights and biases in the network.</summary>

@@ -33,7 +33,6 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         : base(nameof(SiameseNetwork))
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.ThrowIfInvalid();
 
         dropoutRandom = new DropoutRandom(0);
         var layers = TowerLayers(options, dropoutRandom);
@@ -41,12 +40,12 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
         contrastive = options.IsContrastive;
         margin = (float)options.Margin;
         head = contrastive ? null : nn.Linear(options.GetHiddenSizes()[^1], 1);
-        squaredDistance = options.Distance == ModelOptions.L2Distance;
+        squaredDistance = options.Distance == DistanceKind.L2;
         RegisterComponents();
 
         // Assigned after registration: the same modules as the tower's, not components of their own.
         layersForRows = layers.Skip(options.IsConv ? 0 : 1).Select(layer => layer.Item2).ToArray();
-        if (options.Initialization == ModelOptions.KerasInitialization)
+        if (options.Initialization == WeightInitialization.Keras)
         {
             InitializeLikeKeras();
         }
@@ -60,14 +59,6 @@ public sealed class SiameseNetwork : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         return ForwardStacked(cat([left, right], 0)).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The embeddings of images [N, …]: the tower's output, [N, D].</summary>
-    public Tensor Embed(Tensor images)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        using var scope = NewDisposeScope();
-        return tower.forward(images.reshape(images.shape[0], -1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Similarities in [0, 1] (higher = same digit) from the scores <see cref="forward"/> gives.</summary>

@@ -23,6 +23,7 @@ public static class AtomicFile
     {
         WriteIndented = true,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(allowIntegerValues: false) },
     };
 
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, creating its folder.</summary>

@@ -23,8 +23,7 @@ public static class CheckpointFile
 
     /// <summary>
     /// A header longer than this is corrupt: a 400-epoch run's is about 130 KB (about 300 bytes per epoch of history).
-    /// Parsed JSON can take some 50 times its length (measured: a 16 MiB array of zeros, 0.8 GB once read), so this
-    /// also bounds what a hostile header can cost.
+    /// Parsed JSON can take tens of times its length in memory, so this also bounds what a hostile header can cost.
     /// </summary>
     public const int MaxHeaderLength = 16 << 20;
 

@@ -16,8 +16,8 @@ public sealed class ModelFile
     /// <summary>The <see cref="ModelOptions"/> the weights beside it need.</summary>
     public const string OptionsName = "model.json";
 
-    /// <summary>A <see cref="OptionsName"/> longer than this is not one (a real one is about 300 bytes); no more is read.</summary>
-    public const int MaxOptionsLength = 64 << 10;
+    /// <summary>A model description longer than this (8 MiB, room for 100,000 class names) is corrupt; nothing longer is read.</summary>
+    public const int MaxOptionsLength = 8 << 20;
 
     /// <summary>As the product writes JSON, with bounded depth and duplicate properties refused.</summary>
     private static readonly JsonSerializerOptions OptionsJson = new(AtomicFile.Json)
@@ -81,33 +81,6 @@ public sealed class ModelFile
     {
         ArgumentNullException.ThrowIfNull(options);
         AtomicFile.WriteJson(System.IO.Path.Combine(folder, OptionsName), options.WithEffectiveHiddenSizes());
-    }
-
-    /// <summary>A trainer holding these weights, for scoring (<see cref="SiameseTrainer.Similarities"/>).</summary>
-    /// <exception cref="CheckpointException">The file is truncated or does not fit the model's shape.</exception>
-    public SiameseTrainer Load(TrainerSettings settings, int maxBatch)
-    {
-        var trainer = new SiameseTrainer(Options, settings, maxBatch);
-        try
-        {
-            Restore(() =>
-            {
-                if (IsCheckpoint)
-                {
-                    CheckpointFile.Restore(Path, trainer);
-                }
-                else
-                {
-                    trainer.LoadWeights(Path);
-                }
-            });
-            return trainer;
-        }
-        catch
-        {
-            trainer.Dispose();
-            throw;
-        }
     }
 
     /// <summary>

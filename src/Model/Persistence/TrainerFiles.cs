@@ -13,9 +13,8 @@ namespace Siamese.Model;
 public static class TrainerFiles
 {
     /// <summary>
-    /// Version 3 adds the dropout masks' generator; version 2 names the optimiser and holds its state tensors; version 1
-    /// held RMSprop's mean squares only. Versions 1 and 2 are still read (their dropout masks came from libtorch's
-    /// generator, so a run resumed from them continues with new masks).
+    /// The state file's format tag. Older versions are still read: <see cref="FirstStateFormat"/> holds RMSprop's mean
+    /// squares only, and a state without the dropout generator resumes with new masks.
     /// </summary>
     private const string StateFormat = "Siamese.SiameseTrainer.State/3";
     private const string SecondStateFormat = "Siamese.SiameseTrainer.State/2";
@@ -52,7 +51,7 @@ public static class TrainerFiles
         ArgumentNullException.ThrowIfNull(reader);
         ThrowIfUnusable(trainer);
         (string format, long steps) = LoadStateWeights(trainer.Network, trainer.Options, reader);
-        string optimizer = format == FirstStateFormat ? TrainerSettings.RmsPropOptimizer : reader.ReadString();
+        string optimizer = format == FirstStateFormat ? nameof(OptimizerKind.RMSprop) : reader.ReadString();
         int tensors = format == FirstStateFormat ? 1 : reader.ReadInt32();
         var state = trainer.Optimizer.State;
         if (optimizer != trainer.Optimizer.Name || tensors != state.Count)

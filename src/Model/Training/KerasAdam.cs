@@ -39,18 +39,18 @@ internal sealed unsafe class KerasAdam : IFlatOptimizer
         first = zeros_like(parameters).DetachFromDisposeScope();
         second = zeros_like(parameters).DetachFromDisposeScope();
         steps = zeros(1).DetachFromDisposeScope();
-        parameterData = KerasRmsProp.DataOf(parameters);
-        gradientData = KerasRmsProp.DataOf(gradients);
-        firstData = KerasRmsProp.DataOf(first);
-        secondData = KerasRmsProp.DataOf(second);
-        stepData = KerasRmsProp.DataOf(steps);
+        parameterData = TensorMemory.DataOf(parameters);
+        gradientData = TensorMemory.DataOf(gradients);
+        firstData = TensorMemory.DataOf(first);
+        secondData = TensorMemory.DataOf(second);
+        stepData = TensorMemory.DataOf(steps);
         LearningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = (float)epsilon;
     }
 
-    public string Name => TrainerSettings.AdamOptimizer;
+    public string Name => nameof(OptimizerKind.Adam);
 
     public double LearningRate { get; set; }
 

@@ -3,6 +3,9 @@ namespace Siamese.Model;
 /// <summary>Evaluation metrics over similarity scores and 0/1 labels (1 = same digit).</summary>
 public static class Metrics
 {
+    /// <summary>The one label rule: a pair labelled above 0.5 is a same-class pair.</summary>
+    public static bool IsSame(float label) => label > 0.5f;
+
     /// <summary>
     /// Area under the ROC curve: the probability that a random positive scores above a random negative, ties
     /// counting one half (Mann–Whitney U from average ranks). NaN when either class is absent.
@@ -33,7 +36,7 @@ public static class Metrics
             double averageRank = (start + 1 + end) / 2.0;
             for (int k = start; k < end; k++)
             {
-                if (labels[order[k]] > 0.5f)
+                if (IsSame(labels[order[k]]))
                 {
                     positiveRankSum += averageRank;
                     positives++;
@@ -52,7 +55,7 @@ public static class Metrics
         return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
     }
 
-    /// <summary>Fraction of pairs where <c>score &gt; threshold</c> agrees with <c>label &gt; 0.5</c>.</summary>
+    /// <summary>Fraction of pairs where <c>score &gt; threshold</c> agrees with <see cref="IsSame"/>.</summary>
     public static double Accuracy(ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, float threshold = 0.5f)
     {
         CheckLengths(scores, labels);
@@ -64,7 +67,7 @@ public static class Metrics
         int correct = 0;
         for (int i = 0; i < scores.Length; i++)
         {
-            if (scores[i] > threshold == labels[i] > 0.5f)
+            if (scores[i] > threshold == IsSame(labels[i]))
             {
                 correct++;
             }

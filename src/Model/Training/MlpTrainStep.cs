@@ -47,10 +47,10 @@ internal sealed unsafe class MlpTrainStep : IDisposable
         layers = linears.Select(linear => DenseLayer.Of(linear, ownedTensors)).ToArray();
         var (headW, headWGrad) = (Detached(head.weight!, ownedTensors), Gradient(head.weight!, ownedTensors));
         var (headB, headBGrad) = (Detached(head.bias!, ownedTensors), Gradient(head.bias!, ownedTensors));
-        headWeight = KerasRmsProp.DataOf(headW);
-        headWeightGradient = KerasRmsProp.DataOf(headWGrad);
-        headBias = KerasRmsProp.DataOf(headB);
-        headBiasGradient = KerasRmsProp.DataOf(headBGrad);
+        headWeight = TensorMemory.DataOf(headW);
+        headWeightGradient = TensorMemory.DataOf(headWGrad);
+        headBias = TensorMemory.DataOf(headB);
+        headBiasGradient = TensorMemory.DataOf(headBGrad);
 
         activations = layers.Select(l => zeros(2L * maxBatch, l.Outputs).DetachFromDisposeScope()).ToArray();
         activationGradients = layers.Select(l => zeros(2L * maxBatch, l.Outputs).DetachFromDisposeScope()).ToArray();
@@ -61,8 +61,8 @@ internal sealed unsafe class MlpTrainStep : IDisposable
         activationGradientData = new float*[layers.Length];
         for (int k = 0; k < layers.Length; k++)
         {
-            activationData[k] = DataOf(activations[k]);
-            activationGradientData[k] = DataOf(activationGradients[k]);
+            activationData[k] = TensorMemory.DataOf(activations[k]);
+            activationGradientData[k] = TensorMemory.DataOf(activationGradients[k]);
         }
 
         width = layers[^1].Outputs;
@@ -113,7 +113,6 @@ internal sealed unsafe class MlpTrainStep : IDisposable
         }
     }
 
-    private static float* DataOf(Tensor tensor) => KerasRmsProp.DataOf(tensor);
 
     private static Tensor Detached(Tensor parameter, List<Tensor> owned)
     {
@@ -254,9 +253,9 @@ internal sealed unsafe class MlpTrainStep : IDisposable
             WeightTransposed = Weight.t().DetachFromDisposeScope();
             owned.Add(WeightTransposed);
             Outputs = (int)Weight.shape[0];
-            Bias = DataOf(Detached(linear.bias!, owned));
+            Bias = TensorMemory.DataOf(Detached(linear.bias!, owned));
             WeightGradient = Gradient(linear.weight!, owned);
-            BiasGradient = DataOf(Gradient(linear.bias!, owned));
+            BiasGradient = TensorMemory.DataOf(Gradient(linear.bias!, owned));
         }
 
         public int Outputs { get; }

@@ -19,7 +19,7 @@ namespace Siamese.Model;
 /// <para>The MLP tower with the sigmoid head (the default) steps through <see cref="MlpTrainStep"/>, which computes
 /// autograd's gradients without its graph; the conv tower and the contrastive loss step through autograd.</para>
 /// </remarks>
-public sealed unsafe partial class SiameseTrainer : IDisposable
+public sealed unsafe class SiameseTrainer : IDisposable
 {
     private readonly SiameseNetwork network;
     private readonly Tensor flatParameters;
@@ -55,7 +55,7 @@ public sealed unsafe partial class SiameseTrainer : IDisposable
         manual_seed(settings.Seed);
         network = new SiameseNetwork(modelOptions);
         (flatParameters, flatGradients, ParameterShapes) = FlatParameters.Pack(network);
-        optimizer = settings.Optimizer == TrainerSettings.AdamOptimizer
+        optimizer = settings.Optimizer == OptimizerKind.Adam
             ? new KerasAdam(flatParameters, flatGradients, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Epsilon)
             : new KerasRmsProp(flatParameters, flatGradients, settings.LearningRate, settings.Rho, settings.Epsilon);
         inputs = zeros(2L * maxBatch, inputSize).DetachFromDisposeScope();
@@ -63,16 +63,23 @@ public sealed unsafe partial class SiameseTrainer : IDisposable
         logitGradients = zeros(maxBatch, 1).DetachFromDisposeScope();
         unsafe
         {
-            inputData = KerasRmsProp.DataOf(inputs);
-            logitGradientData = KerasRmsProp.DataOf(logitGradients);
+            inputData = TensorMemory.DataOf(inputs);
+            logitGradientData = TensorMemory.DataOf(logitGradients);
         }
 
         logits = new float[maxBatch];
         mlpStep = MlpTrainStep.Handles(modelOptions) ? new MlpTrainStep(network, modelOptions, maxBatch) : null;
+        Model = SiameseModel.Borrow(network, modelOptions);
         network.train();
     }
 
     public ModelOptions Options { get; }
+
+    /// <summary>
+    /// The weights as they are now, for scoring: the trainer's own network through <see cref="SiameseModel"/>'s one
+    /// scoring path, in evaluation mode for each call. Use it on the trainer's thread, between steps.
+    /// </summary>
+    public SiameseModel Model { get; }
 
     public TrainerSettings Settings { get; }
 
@@ -122,25 +129,57 @@ public sealed unsafe partial class SiameseTrainer : IDisposable
         return new StepResult(loss, correct, count);
     }
 
-    /// <summary>
-    /// Makes this trainer's weights a copy of <paramref name="source"/>'s, a network of the same shape: a snapshot to
-    /// evaluate on another thread while <paramref name="source"/> trains on (each trainer used by one thread at a time).
-    /// </summary>
-    public void CopyWeightsFrom(SiameseTrainer source)
+    /// <summary>Loss and accuracy in evaluation mode (no dropout, no gradients), for any number of pairs.</summary>
+    public StepResult Evaluate(ReadOnlySpan<float> left, ReadOnlySpan<float> right, ReadOnlySpan<float> labels)
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ObjectDisposedException.ThrowIf(disposed, this);
-        ObjectDisposedException.ThrowIf(source.disposed, source);
-        if (!ParameterShapes.Select(p => (p.Name, string.Join('x', p.Shape))).SequenceEqual(source.ParameterShapes.Select(p => (p.Name, string.Join('x', p.Shape)))))
+        int count = labels.Length;
+        double lossSum = 0;
+        int correct = 0;
+        using (Evaluating(left, right, count))
         {
-            throw new ArgumentException($"The networks differ in shape: {Options.Describe()} and {source.Options.Describe()}.", nameof(source));
+            for (int start = 0; start < count; start += maxBatch)
+            {
+                int n = Math.Min(maxBatch, count - start);
+                using var scope = NewDisposeScope();
+                ReadOnlySpan<float> chunkLabels = labels.Slice(start, n);
+                Tensor scores = network.ForwardStacked(StageImages(Rows(left, start, n), Rows(right, start, n), n));
+                Tensor target = StageTargets(chunkLabels);
+                lossSum += (network.IsContrastive
+                    ? PairLosses.Contrastive(scores, target, network.Margin, nn.Reduction.Sum)
+                    : PairLosses.BinaryCrossEntropySum(scores, target)).item<float>();
+                correct += CountCorrect(scores, chunkLabels);
+            }
         }
 
-        using var noGrad = no_grad();
-        Tensor copied = flatParameters.copy_(source.flatParameters);
-        if (!ReferenceEquals(copied, flatParameters))
+        return new StepResult(count == 0 ? 0 : lossSum / count, correct, count);
+    }
+
+    /// <summary>Checks the pairs, then switches to evaluation mode (no dropout, no gradients) until disposed.</summary>
+    private EvaluationMode Evaluating(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        CheckImages(left, right, count);
+        network.eval();
+        return new EvaluationMode(network, no_grad());
+    }
+
+    /// <summary>The images of pairs [start, start + count) in a flat side.</summary>
+    private ReadOnlySpan<float> Rows(ReadOnlySpan<float> side, int start, int count) => side.Slice(start * inputSize, count * inputSize);
+
+    private Tensor StageImages(ReadOnlySpan<float> left, ReadOnlySpan<float> right, int count)
+    {
+        Span<float> buffer = MemoryMarshal.Cast<byte, float>(inputs.bytes);
+        left.CopyTo(buffer);
+        right.CopyTo(buffer[left.Length..]);
+        return inputs.narrow(0, 0, 2L * count);
+    }
+
+    private readonly struct EvaluationMode(SiameseNetwork network, IDisposable noGrad) : IDisposable
+    {
+        public void Dispose()
         {
-            copied.Dispose();
+            noGrad.Dispose();
+            network.train();
         }
     }
 
@@ -155,6 +194,7 @@ public sealed unsafe partial class SiameseTrainer : IDisposable
         }
 
         disposed = true;
+        Model.Dispose();
         mlpStep?.Dispose();
         optimizer.Dispose();
         network.Dispose();
@@ -212,7 +252,7 @@ public sealed unsafe partial class SiameseTrainer : IDisposable
         int correct = 0;
         for (int i = 0; i < labels.Length; i++)
         {
-            if (network.IsSame(values[i]) == labels[i] > 0.5f)
+            if (network.IsSame(values[i]) == Metrics.IsSame(labels[i]))
             {
                 correct++;
             }

@@ -10,16 +10,9 @@ namespace Siamese.Model;
 /// <remarks>Defaults are Keras's RMSprop defaults (learning rate 1e-3, rho 0.9, epsilon 1e-7).</remarks>
 public sealed record TrainerSettings
 {
-    /// <summary>RMSprop as Keras defines it (epsilon inside the square root): the tutorial's optimiser.</summary>
-    public const string RmsPropOptimizer = "RMSprop";
-
-    /// <summary>Adam as Keras defines it (epsilon outside the square root, bias-corrected rate).</summary>
-    public const string AdamOptimizer = "Adam";
-
-    /// <summary><see cref="RmsPropOptimizer"/> or <see cref="AdamOptimizer"/>.</summary>
-    [Required(ErrorMessage = "is required")]
-    [AllowedValues(RmsPropOptimizer, AdamOptimizer, ErrorMessage = "must be RMSprop or Adam")]
-    public string Optimizer { get; init; } = RmsPropOptimizer;
+    /// <summary>The optimiser, as Keras defines it.</summary>
+    [EnumDataType(typeof(OptimizerKind), ErrorMessage = "must be RMSprop or Adam")]
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.RMSprop;
 
     [Range(0.0, 1e3, MinimumIsExclusive = true, ErrorMessage = "must be a positive number no larger than {2}")]
     public double LearningRate { get; init; } = 1e-3;

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace Siamese.Pipeline.Data;
 
-/// <summary>The <c>Data</c> section: where MNIST lives, how to fetch it, and how to split it.</summary>
+/// <summary>The <c>Data</c> section: where the images come from (MNIST, fetched when missing, or a folder or zip of any
+/// labelled images), how a picture is prepared, and how the images are split.</summary>
 public sealed class DataOptions
 {
     public const string SectionName = "Data";
@@ -21,9 +22,39 @@ public sealed class DataOptions
     /// <summary>Optional: an existing <c>mnist.npz</c> (or a folder of IDX files) to use instead of <see cref="Directory"/>; never fetched.</summary>
     public string? File { get; set; }
 
+    /// <summary>
+    /// Optional: a folder or <c>.zip</c> of labelled images to learn from instead of MNIST, one folder per class
+    /// (<c>&lt;root&gt;/&lt;class&gt;/*</c>) or per group and class (<c>&lt;root&gt;/&lt;group&gt;/&lt;class&gt;/*</c>), PNG or JPEG.
+    /// </summary>
+    public string? Images { get; set; }
+
+    /// <summary>The side an image set's pictures are prepared to (the model's input is its square).</summary>
+    [Range(4, 256, ErrorMessage = "must be between {1} and {2}")]
+    public int ImageSide { get; set; } = 28;
+
+    /// <summary>An image set is dark ink on light paper (Omniglot): its pictures are inverted so that ink is high, as in MNIST.</summary>
+    public bool Invert { get; set; }
+
+    /// <summary>Where an image set's ink is placed before resizing.</summary>
+    [EnumDataType(typeof(CentreKind), ErrorMessage = "must be None or CentreOfMass")]
+    public CentreKind Centre { get; set; } = CentreKind.None;
+
+    /// <summary>What validation and test hold out: images of every class (MNIST's way), whole classes, or whole groups.</summary>
+    [EnumDataType(typeof(SplitKind), ErrorMessage = "must be Images, Classes or Groups")]
+    public SplitKind Split { get; set; } = SplitKind.Images;
+
+    /// <summary>The share of training images (or classes, or groups) held out for validation.</summary>
     public double ValidationFraction { get; set; } = 0.2;
 
+    /// <summary>The share held out for test, where the data has no test set of its own (an image set, or MNIST split by class).</summary>
+    [Range(0.0, 0.9, ErrorMessage = "must be between {1} and {2}")]
+    public double TestFraction { get; set; } = 0.2;
+
     public int SplitSeed { get; set; } = 9478;
+
+    /// <summary>How an image set's pictures become the model's input.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ImagePreparation Preparation => new(ImageSide, Invert, Centre);
 
     /// <summary>Fetch sources tried in order when the data is missing; null means <see cref="DefaultSources"/>.</summary>
     public string[]? Sources { get; set; }

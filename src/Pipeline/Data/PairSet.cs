@@ -3,29 +3,27 @@ namespace Siamese.Pipeline.Data;
 /// <summary>
 /// A fixed, seeded, balanced set of image pairs drawn from one split, without augmentation: the first
 /// ceil(n/2) pairs are two distinct images of one digit (digit uniform, label 1), the rest are images of two
-/// different digits (the two digits uniform among distinct pairs, label 0). Pairs are stored as indices and
-/// rendered to rescaled floats on demand, so a large set costs little memory until it is scored (<see cref="AllImages"/>).
+/// different digits (the two digits uniform among distinct pairs, label 0). Pairs are stored as indices into the
+/// classes' raw images; whoever scores them scales the pixels (a model by its own recorded rescale).
 /// </summary>
 public sealed class PairSet
 {
-    private readonly IReadOnlyList<DigitSet> _classes;
-    private readonly float _rescale;
+    private readonly IReadOnlyList<ImageClass> _classes;
     private readonly int[] _leftClass;
     private readonly int[] _leftIndex;
     private readonly int[] _rightClass;
     private readonly int[] _rightIndex;
-    private readonly Lazy<(float[] Images, int[] ClassStart)> _allImages;
+    private readonly Lazy<(byte[] Images, int[] ClassStart)> _allImages;
 
-    private PairSet(IReadOnlyList<DigitSet> classes, float rescale, int count)
+    private PairSet(IReadOnlyList<ImageClass> classes, int count)
     {
         _classes = classes;
-        _rescale = rescale;
         _leftClass = new int[count];
         _leftIndex = new int[count];
         _rightClass = new int[count];
         _rightIndex = new int[count];
         Labels = new float[count];
-        _allImages = new(RenderAllImages);
+        _allImages = new(GatherAllImages);
     }
 
     public int Count => Labels.Length;
@@ -36,13 +34,13 @@ public sealed class PairSet
     public float[] Labels { get; }
 
     /// <summary>The classes the pairs are drawn from.</summary>
-    public IReadOnlyList<DigitSet> Classes => _classes;
+    public IReadOnlyList<ImageClass> Classes => _classes;
 
     /// <summary>
-    /// Every image of <see cref="Classes"/>, rescaled, class after class, and where each class's first image is: made on
-    /// first use (once, whichever thread asks first) and kept, so everything that scores this set shares one copy.
+    /// Every image of <see cref="Classes"/> in one array, class after class, and where each class's first image is: made
+    /// on first use (once, whichever thread asks first) and kept, so everything that scores this set shares one copy.
     /// </summary>
-    public (float[] Images, int[] ClassStart) AllImages => _allImages.Value;
+    public (byte[] Images, int[] ClassStart) AllImages => _allImages.Value;
 
     /// <summary>Which image of which class (positions in <see cref="Classes"/>) each side of a pair is.</summary>
     public (int Class, int Index) LeftRef(int pair) => (_leftClass[pair], _leftIndex[pair]);
@@ -50,15 +48,15 @@ public sealed class PairSet
     /// <inheritdoc cref="LeftRef"/>
     public (int Class, int Index) RightRef(int pair) => (_rightClass[pair], _rightIndex[pair]);
 
-    public int LeftDigit(int pair) => _classes[_leftClass[pair]].Digit;
+    public int LeftDigit(int pair) => _classes[_leftClass[pair]].Label;
 
-    public int RightDigit(int pair) => _classes[_rightClass[pair]].Digit;
+    public int RightDigit(int pair) => _classes[_rightClass[pair]].Label;
 
     public ReadOnlySpan<byte> LeftImage(int pair) => _classes[_leftClass[pair]].Image(_leftIndex[pair]);
 
     public ReadOnlySpan<byte> RightImage(int pair) => _classes[_rightClass[pair]].Image(_rightIndex[pair]);
 
-    public static PairSet CreateBalanced(IReadOnlyList<DigitSet> classes, int count, int seed, float rescale)
+    public static PairSet CreateBalanced(IReadOnlyList<ImageClass> classes, int count, int seed)
     {
         ArgumentNullException.ThrowIfNull(classes);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 2);
@@ -67,7 +65,7 @@ public sealed class PairSet
             throw new ArgumentException("A balanced pair set needs at least two classes with at least two images each.", nameof(classes));
         }
 
-        var set = new PairSet(classes, rescale, count);
+        var set = new PairSet(classes, count);
         var random = new Random(seed);
         int positives = (count + 1) / 2;
         for (int i = 0; i < count; i++)
@@ -91,19 +89,7 @@ public sealed class PairSet
         return set;
     }
 
-    /// <summary>Writes pairs <paramref name="start"/> .. start+count-1 as rescaled floats into the spans (count × ImageSize each).</summary>
-    public void Fill(int start, int count, Span<float> left, Span<float> right, Span<float> labels)
-    {
-        int size = ImageSize;
-        for (int i = 0; i < count; i++)
-        {
-            PixelScale.Rescale(LeftImage(start + i), left.Slice(i * size, size), _rescale);
-            PixelScale.Rescale(RightImage(start + i), right.Slice(i * size, size), _rescale);
-            labels[i] = Labels[start + i];
-        }
-    }
-
-    private (float[] Images, int[] ClassStart) RenderAllImages()
+    private (byte[] Images, int[] ClassStart) GatherAllImages()
     {
         var classStart = new int[_classes.Count];
         int total = 0;
@@ -114,12 +100,12 @@ public sealed class PairSet
         }
 
         int size = ImageSize;
-        var images = new float[(long)total * size];
+        var images = new byte[(long)total * size];
         for (int c = 0; c < _classes.Count; c++)
         {
             for (int i = 0; i < _classes[c].Count; i++)
             {
-                PixelScale.Rescale(_classes[c].Image(i), images.AsSpan((classStart[c] + i) * size, size), _rescale);
+                _classes[c].Image(i).CopyTo(images.AsSpan((classStart[c] + i) * size, size));
             }
         }
 

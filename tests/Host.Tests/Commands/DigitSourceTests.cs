@@ -11,7 +11,7 @@ public sealed class DigitSourceTests : IDisposable
     {
         var classes = SyntheticDigits.Classes(3, 7);
         var pixels = classes.SelectMany(c => c.Pixels.ToArray()).ToArray();
-        var labels = classes.SelectMany(c => Enumerable.Repeat((byte)c.Digit, c.Count)).ToArray();
+        var labels = classes.SelectMany(c => Enumerable.Repeat((byte)c.Label, c.Count)).ToArray();
         return new LabeledImages(pixels, labels, 28, 28);
     }
 

@@ -119,7 +119,7 @@ public sealed partial class ModelVerbTests
     public void Search_TestImage_PrintsKOtherTestImagesAndDrawsThemInARow()
     {
         using var host = new HostProcess();
-        TestFiles.WriteTinyModel(Path.Combine(host.Home, "runs", "tiny"), options: new ModelOptions { HiddenSizes = [16, 16], Similarity = ModelOptions.ContrastiveSimilarity });
+        TestFiles.WriteTinyModel(Path.Combine(host.Home, "runs", "tiny"), options: new ModelOptions { HiddenSizes = [16, 16], Similarity = SimilarityKind.Contrastive });
 
         var result = host.Run(Timeout, "search", "test:0", "--model", "runs/tiny", "--k", "5");
 

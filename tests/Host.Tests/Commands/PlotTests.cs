@@ -1,8 +1,15 @@
+using SkiaSharp;
 
 namespace Siamese.Host.Tests.Commands;
 
+/// <summary>The pictures, checked by their pixels: a plot whose curves are missing or empty fails.</summary>
 public sealed class PlotTests : IDisposable
 {
+    /// <summary>ScottPlot's first two series colours (Category10): the training and the validation curve. A curve spans
+    /// most of its panel's plot area; a legend swatch only a few dozen columns.</summary>
+    private static readonly SKColor First = new(0x1f, 0x77, 0xb4);
+    private static readonly SKColor Second = new(0xff, 0x7f, 0x0e);
+
     private readonly string _folder = Directory.CreateTempSubdirectory("siamese-plots-").FullName;
 
     private static IReadOnlyList<EpochRecord> FixtureHistory() =>
@@ -36,14 +43,28 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
-    public void HistoryPlot_Save_WritesPngOfItsSize()
+    public void HistoryPlot_Save_DrawsTrainingAndValidationCurvesAcrossBothPanels()
     {
         var png = Path.Combine(_folder, "sub", "history.png");
 
         HistoryPlot.Save(FixtureHistory(), png);
 
         Assert.Equal((HistoryPlot.Width, HistoryPlot.Height), TestFiles.PngSize(png));
+        Assert.InRange(TestFiles.ColumnsWithColour(png, First), HistoryPlot.Width / 2, HistoryPlot.Width);
+        Assert.InRange(TestFiles.ColumnsWithColour(png, Second), HistoryPlot.Width / 2, HistoryPlot.Width);
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(png)!, ".*tmp*"));
+    }
+
+    [Fact]
+    public void HistoryPlot_SaveWithoutValidation_DrawsNoValidationCurve()
+    {
+        var png = Path.Combine(_folder, "train-only.png");
+        var history = FixtureHistory().Select(h => h with { ValLoss = double.NaN, ValAcc = double.NaN }).ToArray();
+
+        HistoryPlot.Save(history, png);
+
+        Assert.InRange(TestFiles.ColumnsWithColour(png, First), HistoryPlot.Width / 2, HistoryPlot.Width);
+        Assert.Equal(0, TestFiles.ColumnsWithColour(png, Second));
     }
 
     [Fact]
@@ -55,6 +76,7 @@ public sealed class PlotTests : IDisposable
         RunComparisonPlot.Save([new NamedHistory("lr-1e-3", history), new NamedHistory("lr-1e-5", history.Take(10).ToArray())], png);
 
         Assert.Equal((RunComparisonPlot.WidthFor(2), RunComparisonPlot.Height), TestFiles.PngSize(png));
+        Assert.InRange(TestFiles.ColumnsWithColour(png, First), RunComparisonPlot.WidthFor(2) * 2 / 5, RunComparisonPlot.WidthFor(2));
     }
 
     [Fact]
@@ -69,7 +91,9 @@ public sealed class PlotTests : IDisposable
         DigitPairHeatmap.Save(new DigitPairTable(Enumerable.Range(0, 10).ToArray(), accuracy, new int[10][]), 0.5, heatmap);
 
         Assert.Equal((RocPlot.Width, RocPlot.Height), TestFiles.PngSize(roc));
+        Assert.InRange(TestFiles.ColumnsWithColour(roc, Second), RocPlot.Width / 2, RocPlot.Width);   // the curve (the chance line took the first colour, then grey)
         Assert.Equal((DigitPairHeatmap.Width, DigitPairHeatmap.Height), TestFiles.PngSize(heatmap));
+        Assert.True(TestFiles.DistinctColours(heatmap) > 100, "the cells' colours and their labels");
     }
 
     [Fact]
@@ -84,6 +108,7 @@ public sealed class PlotTests : IDisposable
 
         Assert.Equal((DigitPictures.SingleWidth, DigitPictures.SingleHeight), TestFiles.PngSize(single));
         Assert.Equal((DigitPictures.PairWidth, DigitPictures.PairHeight), TestFiles.PngSize(pair));
+        Assert.True(TestFiles.ColumnsWithColour(single, SKColors.White) > 0 && TestFiles.ColumnsWithColour(single, SKColors.Black) > 28, "the digit, white on black");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

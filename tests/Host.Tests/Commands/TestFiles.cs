@@ -69,6 +69,36 @@ internal static class TestFiles
         return (bitmap.Width, bitmap.Height);
     }
 
+    /// <summary>How many pixel columns of <paramref name="path"/> hold a pixel within 40 of <paramref name="colour"/> in every channel: a curve drawn across a plot spans hundreds, a legend's swatch a few dozen.</summary>
+    public static int ColumnsWithColour(string path, SKColor colour)
+    {
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.True(bitmap is not null, $"{path} does not decode");
+        int columns = 0;
+        for (int x = 0; x < bitmap.Width; x++)
+        {
+            for (int y = 0; y < bitmap.Height; y++)
+            {
+                var p = bitmap.GetPixel(x, y);
+                if (Math.Abs(p.Red - colour.Red) <= 40 && Math.Abs(p.Green - colour.Green) <= 40 && Math.Abs(p.Blue - colour.Blue) <= 40)
+                {
+                    columns++;
+                    break;
+                }
+            }
+        }
+
+        return columns;
+    }
+
+    /// <summary>The distinct colours of <paramref name="path"/>'s pixels.</summary>
+    public static int DistinctColours(string path)
+    {
+        using var bitmap = SKBitmap.Decode(path);
+        Assert.True(bitmap is not null, $"{path} does not decode");
+        return bitmap.Pixels.Distinct().Count();
+    }
+
     private static void Render(ReadOnlySpan<byte> image, Span<float> output)
     {
         for (int p = 0; p < image.Length; p++)

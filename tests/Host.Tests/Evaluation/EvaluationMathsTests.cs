@@ -18,6 +18,16 @@ public sealed class EvaluationMathsTests
     }
 
     [Fact]
+    public void MaximiseAccuracy_TwoEquallyAccurateCuts_TakesTheLowest()
+    {
+        // Cutting between 0.1 and 0.2, or between 0.3 and 0.4, each gets three of four right.
+        var best = ThresholdCalibration.MaximiseAccuracy([0.1f, 0.2f, 0.3f, 0.4f], [0, 1, 0, 1]);
+
+        Assert.Equal(0.75, best.Accuracy);
+        Assert.Equal(0.15, best.Threshold, 1e-6);
+    }
+
+    [Fact]
     public void MaximiseAccuracy_SeparableScores_IsPerfect()
     {
         float[] scores = [0.9f, 0.1f, 0.8f, 0.2f];

@@ -11,7 +11,6 @@ public sealed class EvaluationSuiteCalibrationTests : IDisposable
 {
     private const int ValidationPairs = 200;
     private const int ValidationSeed = 5;
-    private const double Rescale = 1 / 255.0;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("evaluation-suite-").FullName;
 
@@ -23,16 +22,16 @@ public sealed class EvaluationSuiteCalibrationTests : IDisposable
         // Test images are all blank, so every test pair is two identical images with one and the same score: a
         // threshold calibrated on them could do no better than one half. The validation images are learnable digits.
         TestFiles.WriteTinyModel(_folder);
-        using var trainer = ModelFile.Resolve(_folder).Load(new TrainerSettings { Seed = 3 }, Evaluator.ChunkSize);
+        using var model = SiameseModel.Load(_folder);
         var split = new DatasetSplit(SyntheticDigits.Classes(4, 1), SyntheticDigits.Classes(6, 2), BlankClasses(perClass: 4));
-        var expected = Calibrate(trainer, split.Validation);
-        var fromTest = Calibrate(trainer, split.Test);
+        var expected = Calibrate(model, split.Validation);
+        var fromTest = Calibrate(model, split.Test);
         Assert.Equal(0.5, fromTest.Accuracy);
         Assert.True(expected.Accuracy > 0.75, $"validation accuracy {expected.Accuracy}: the tiny model should tell the synthetic digits apart");
         var settings = new EvaluationSettings(
-            new EvaluationOptions { TestPairs = 100, Seed = 11, Threshold = 0.5 }, Rescale, ValidationPairs, ValidationSeed, Ways: 2, Trials: 10, OneShotSeed: 13);
+            new EvaluationOptions { TestPairs = 100, Seed = 11, Threshold = 0.5 }, ValidationPairs, ValidationSeed, Ways: 2, Trials: 10, OneShotSeed: 13);
 
-        var calibrated = new EvaluationSuite(trainer, settings).Run(split, "tiny").Report.Calibrated;
+        var calibrated = new EvaluationSuite(model, settings).Run(split, "tiny").Report.Calibrated;
 
         Assert.Equal(ValidationPairs, calibrated.ValidationPairs);
         Assert.Equal(ValidationSeed, calibrated.ValidationSeed);
@@ -41,18 +40,14 @@ public sealed class EvaluationSuiteCalibrationTests : IDisposable
     }
 
     /// <summary>The calibration the suite should make: the balanced, validation-seeded pairs of <paramref name="classes"/>, scored in one batch.</summary>
-    private static CalibratedThreshold Calibrate(SiameseTrainer trainer, IReadOnlyList<DigitSet> classes)
+    private static CalibratedThreshold Calibrate(SiameseModel model, IReadOnlyList<ImageClass> classes)
     {
-        var pairs = PairSet.CreateBalanced(classes, ValidationPairs, ValidationSeed, (float)Rescale);
-        var left = new float[pairs.Count * pairs.ImageSize];
-        var right = new float[pairs.Count * pairs.ImageSize];
-        var labels = new float[pairs.Count];
-        var scores = new float[pairs.Count];
-        pairs.Fill(0, pairs.Count, left, right, labels);
-        trainer.Similarities(left, right, scores);
-        return ThresholdCalibration.MaximiseAccuracy(scores, labels);
+        var pairs = PairSet.CreateBalanced(classes, ValidationPairs, ValidationSeed);
+        var left = Enumerable.Range(0, pairs.Count).SelectMany(i => pairs.LeftImage(i).ToArray()).ToArray();
+        var right = Enumerable.Range(0, pairs.Count).SelectMany(i => pairs.RightImage(i).ToArray()).ToArray();
+        return ThresholdCalibration.MaximiseAccuracy(model.Similarities(left, right), pairs.Labels);
     }
 
-    private static DigitSet[] BlankClasses(int perClass) =>
-        Enumerable.Range(0, 10).Select(d => new DigitSet(d, SyntheticDigits.Side, SyntheticDigits.Side, new byte[perClass * SyntheticDigits.Side * SyntheticDigits.Side])).ToArray();
+    private static ImageClass[] BlankClasses(int perClass) =>
+        Enumerable.Range(0, 10).Select(d => new ImageClass(d, SyntheticDigits.Side, SyntheticDigits.Side, new byte[perClass * SyntheticDigits.Side * SyntheticDigits.Side])).ToArray();
 }

@@ -11,7 +11,7 @@ public sealed class RetrievalMetricsTests : IDisposable
 
     public RetrievalMetricsTests()
     {
-        var options = new ModelOptions { HiddenSizes = [2], Similarity = ModelOptions.ContrastiveSimilarity };
+        var options = new ModelOptions { HiddenSizes = [2], Similarity = SimilarityKind.Contrastive };
         using (var trainer = new SiameseTrainer(options, new TrainerSettings { Seed = 1 }, maxBatch: 1))
         {
             trainer.SaveWeights(Path.Combine(_folder, ModelFile.WeightsName));

@@ -21,7 +21,7 @@ public sealed class RunOutputsTests : IDisposable
             : null;
         using var trainer = new SiameseTrainer(TestFiles.TinyModel, new TrainerSettings { Seed = 3 }, maxBatch: 4);
 
-        new RunOutputs(run, TestFiles.TinyModel, configuration, tensorBoard: false).SaveModel(trainer);
+        new RunOutputs(run, configuration, tensorBoard: false).SaveModel(trainer);
 
         Assert.Equal(expected, TestFiles.OnnxMetadata(run.File(RunFiles.Onnx))["threshold"]);
         var embedding = TestFiles.OnnxMetadata(run.File(RunFiles.OnnxEmbedding));

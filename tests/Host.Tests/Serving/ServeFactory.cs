@@ -24,15 +24,19 @@ internal sealed class ServeFactory : WebApplicationFactory<ServeSetup>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly ScoringGate? _gate;
+    private readonly string _gallery;
     private ServeApplication? _serving;
 
     /// <param name="settings">Configuration over the defaults (<c>Serve:QueueLimit</c> = "0", ...).</param>
     /// <param name="gate">Where requests wait before they are scored, when the test holds them.</param>
-    public ServeFactory(IReadOnlyDictionary<string, string?>? settings = null, ScoringGate? gate = null)
+    /// <param name="model">The tiny model's shape and recorded classes (default: <see cref="TestFiles.TinyModel"/>).</param>
+    /// <param name="gallery">Makes a gallery folder under the home and returns its path (default: the MNIST test split).</param>
+    public ServeFactory(IReadOnlyDictionary<string, string?>? settings = null, ScoringGate? gate = null, ModelOptions? model = null, Func<string, string>? gallery = null)
     {
         Home = Directory.CreateTempSubdirectory("siamese-serve-").FullName;
         ModelFolder = Path.Combine(Home, "runs", "tiny");
-        TestFiles.WriteTinyModel(ModelFolder);
+        TestFiles.WriteTinyModel(ModelFolder, options: model);
+        _gallery = gallery?.Invoke(Home) ?? DigitSource.TestSplit;
         _settings = new Dictionary<string, string?>
         {
             ["Data:Directory"] = Path.Combine(HostProcess.RepositoryRoot, "data", "mnist"),
@@ -69,7 +73,7 @@ internal sealed class ServeFactory : WebApplicationFactory<ServeSetup>
             web.Services.AddSingleton(_gate);
         }
 
-        _serving = ServeHost.BuildAsync(web, new ServeSetup(ModelFile.Resolve(ModelFolder)), CancellationToken.None).GetAwaiter().GetResult();
+        _serving = ServeHost.BuildAsync(web, new ServeSetup(ModelFile.Resolve(ModelFolder), _gallery), CancellationToken.None).GetAwaiter().GetResult();
         _serving.App.Start();
         return _serving.App;
     }

@@ -1,3 +1,4 @@
+using Siamese.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Siamese.Pipeline;
@@ -8,20 +9,24 @@ public sealed class TrainingLoopTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("siamese-run-").FullName;
 
-    private static TrainingLoop Run(TrainingOptions training, IBatchSource batches, int batchSize = 8, int testPairs = 200, ModelOptions? model = null, TrainerSettings? settings = null, bool everyEpoch = false) => new(
-        batches,
-        Options.Create(new PipelineOptions { BatchSize = batchSize }),
-        Options.Create(model ?? new ModelOptions()),
-        Options.Create(settings ?? new TrainerSettings { LearningRate = 1e-3 }),
-        Options.Create(training),
-        Options.Create(new EvaluationOptions { TestPairs = testPairs, EveryEpoch = everyEpoch }),
-        Options.Create(new TelemetryOptions()),
-        NullLogger<TrainingLoop>.Instance);
+    private static TrainingLoop Run(TrainingOptions training, IBatchSource batches, int batchSize = 8, int testPairs = 200, ModelOptions? model = null, TrainerSettings? settings = null, bool everyEpoch = false)
+    {
+        var pipeline = new PipelineOptions { BatchSize = batchSize };
+        var run = new RunSettings
+        {
+            Pipeline = pipeline,
+            Model = RunSettings.Record(model ?? new ModelOptions(), training, pipeline),
+            Training = training,
+            Trainer = settings ?? new TrainerSettings { LearningRate = 1e-3 },
+            Evaluation = new EvaluationOptions { TestPairs = testPairs, EveryEpoch = everyEpoch },
+        };
+        return new TrainingLoop(batches, run, NullLogger<TrainingLoop>.Instance);
+    }
 
-    private static RunOutputs Outputs(RunDirectory folder) => new(folder, new ModelOptions(), configuration: null, tensorBoard: true);
+    private static RunOutputs Outputs(RunDirectory folder) => new(folder, configuration: null, tensorBoard: true);
 
-    private static TrainingOptions Recipe(int epochs = 4, string? resume = null) =>
-        new() { Epochs = epochs, StepsPerEpoch = 12, ValidationSteps = 3, ResumeFrom = resume };
+    private static TrainingOptions Recipe(int epochs = 4) =>
+        new() { Epochs = epochs, StepsPerEpoch = 12, ValidationSteps = 3 };
 
     [Fact]
     public async Task RunAsync_FakeBatchChannel_LearnsAndWritesEveryOutput()
@@ -29,19 +34,25 @@ public sealed class TrainingLoopTests : IDisposable
         var split = SyntheticDigits.Split();
         using var folder = RunDirectory.Open(Path.Combine(_root, "a"));
 
-        var result = await Run(Recipe(epochs: 6), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(folder), CancellationToken.None);
+        var result = await Run(Recipe(epochs: 6), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(folder), null, CancellationToken.None);
 
         Assert.Equal(Enumerable.Range(1, 6), result.History.Select(h => h.Epoch));
         Assert.True(result.History[^1].Loss < result.History[0].Loss, $"loss {result.History[0].Loss} -> {result.History[^1].Loss}");
-        Assert.True(result.Evaluation.Accuracy > 0.7, $"test accuracy {result.Evaluation.Accuracy}");
+        Assert.True(result.Evaluation!.Accuracy > 0.7, $"test accuracy {result.Evaluation!.Accuracy}");
         foreach (var name in new[] { "history.csv", "history.json", "checkpoint.bin", "model.bin", "model.json", "model.pt", "model.safetensors", "model.onnx", "embedding.onnx", "evaluation.json" })
         {
             Assert.True(File.Exists(folder.File(name)), name);
         }
 
         Assert.Equal(result.History.Select(h => h.Loss), EpochRecord.ParseCsv(File.ReadAllText(folder.File("history.csv"))).Select(h => h.Loss));
-        var events = Assert.Single(Directory.GetFiles(folder.File("tensorboard"), "events.out.tfevents.*"));
-        Assert.True(new FileInfo(events).Length > 6 * 6 * 20, "one event per scalar per epoch");
+        var scalars = TensorBoardEvents.Scalars(Assert.Single(Directory.GetFiles(folder.File("tensorboard"), "events.out.tfevents.*")));
+        Assert.Equal(["accuracy/train", "accuracy/validation", "learning_rate", "loss/train", "loss/validation", "throughput/pairs_per_second"], scalars.Select(s => s.Tag).Distinct().Order(StringComparer.Ordinal));
+        foreach (var epoch in result.History)
+        {
+            Assert.Equal((float)epoch.Loss, Assert.Single(scalars, s => s.Tag == "loss/train" && s.Step == epoch.Epoch).Value);
+            Assert.Equal((float)epoch.ValAcc, Assert.Single(scalars, s => s.Tag == "accuracy/validation" && s.Step == epoch.Epoch).Value);
+            Assert.Equal((float)epoch.LearningRate, Assert.Single(scalars, s => s.Tag == "learning_rate" && s.Step == epoch.Epoch).Value);
+        }
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp-*"));
     }
 
@@ -52,15 +63,15 @@ public sealed class TrainingLoopTests : IDisposable
         // evaluation (same pairs, same 0.5 threshold) is what the longer run must have recorded for epoch k.
         var split = SyntheticDigits.Split();
         using var everyEpoch = RunDirectory.Open(Path.Combine(_root, "every"));
-        var scored = await Run(Recipe(epochs: 3), SyntheticDigits.FakeStream(8), everyEpoch: true).RunAsync(split, Outputs(everyEpoch), CancellationToken.None);
+        var scored = await Run(Recipe(epochs: 3), SyntheticDigits.FakeStream(8), everyEpoch: true).RunAsync(split, Outputs(everyEpoch), null, CancellationToken.None);
         var atEpoch = new List<double>();
         for (int epochs = 1; epochs <= 2; epochs++)
         {
             using var shorter = RunDirectory.Open(Path.Combine(_root, $"short{epochs}"));
-            atEpoch.Add((await Run(Recipe(epochs), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(shorter), CancellationToken.None)).Evaluation.Accuracy);
+            atEpoch.Add((await Run(Recipe(epochs), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(shorter), null, CancellationToken.None)).Evaluation!.Accuracy);
         }
 
-        atEpoch.Add(scored.Evaluation.Accuracy);
+        atEpoch.Add(scored.Evaluation!.Accuracy);
 
         Assert.Equal(atEpoch, scored.History.Select(h => h.TestAcc));
         Assert.NotEqual(atEpoch[0], atEpoch[^1]);
@@ -86,19 +97,19 @@ public sealed class TrainingLoopTests : IDisposable
 
                 return batch;
             });
-            await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned, everyEpoch: true).RunAsync(split, Outputs(failing), CancellationToken.None));
+            await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned, everyEpoch: true).RunAsync(split, Outputs(failing), null, CancellationToken.None));
             var written = Assert.Single(EpochRecord.ParseCsv(File.ReadAllText(failing.File("history.csv"))));
             Assert.True(double.IsFinite(written.TestAcc), "the failed run's history lost epoch 1's test score");
             Assert.True(double.IsNaN(Assert.Single(Checkpoint.ReadProgress(failing.CheckpointPath).History).TestAcc));
         }
 
         using var resumed = RunDirectory.Open(path);
-        var result = await Run(Recipe(resume: path), SyntheticDigits.FakeStream(8), everyEpoch: true).RunAsync(split, Outputs(resumed), CancellationToken.None);
+        var result = await Run(Recipe(), SyntheticDigits.FakeStream(8), everyEpoch: true).RunAsync(split, Outputs(resumed), Checkpoint.Resolve(path), CancellationToken.None);
 
         Assert.All(result.History, h => Assert.True(double.IsFinite(h.TestAcc), $"epoch {h.Epoch} has no test score"));
         using var once = RunDirectory.Open(Path.Combine(_root, "once"));
-        var oneEpoch = await Run(Recipe(epochs: 1), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(once), CancellationToken.None);
-        Assert.Equal(oneEpoch.Evaluation.Accuracy, result.History[0].TestAcc);
+        var oneEpoch = await Run(Recipe(epochs: 1), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(once), null, CancellationToken.None);
+        Assert.Equal(oneEpoch.Evaluation!.Accuracy, result.History[0].TestAcc);
     }
 
     [Fact]
@@ -106,7 +117,7 @@ public sealed class TrainingLoopTests : IDisposable
     {
         var split = SyntheticDigits.Split();
         using var straight = RunDirectory.Open(Path.Combine(_root, "straight"));
-        var expected = await Run(Recipe(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(straight), CancellationToken.None);
+        var expected = await Run(Recipe(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(straight), null, CancellationToken.None);
 
         var interruptedPath = Path.Combine(_root, "interrupted");
         using (var interrupted = RunDirectory.Open(interruptedPath))
@@ -114,7 +125,7 @@ public sealed class TrainingLoopTests : IDisposable
         {
             // Stop once batch 17 (epoch 2, step 6) has been handed over.
             var stream = SyntheticDigits.FakeStream(8, k => { if (k == 17) { stop.Cancel(); } });
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(Recipe(), stream).RunAsync(split, Outputs(interrupted), stop.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Run(Recipe(), stream).RunAsync(split, Outputs(interrupted), null, stop.Token));
             var saved = Checkpoint.ReadProgress(interrupted.CheckpointPath);
             Assert.Equal(1, saved.CompletedEpochs);
             Assert.InRange(saved.StepInEpoch, 1, 11);
@@ -122,36 +133,36 @@ public sealed class TrainingLoopTests : IDisposable
         }
 
         using var resumed = RunDirectory.Open(interruptedPath);
-        var actual = await Run(Recipe(resume: interruptedPath), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(resumed), CancellationToken.None);
+        var actual = await Run(Recipe(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(resumed), Checkpoint.Resolve(interruptedPath), CancellationToken.None);
 
         Assert.Equal(expected.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)), actual.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc)));
         Assert.Equal(expected.Evaluation, actual.Evaluation);
     }
 
     [Theory]
-    [InlineData(ModelOptions.ConvTower, TrainingOptions.BinaryCrossEntropy, LearningRateSchedule.OneCycle, TrainerSettings.AdamOptimizer)]
-    [InlineData(ModelOptions.MlpTower, TrainingOptions.Contrastive, LearningRateSchedule.Cosine, TrainerSettings.RmsPropOptimizer)]
-    public async Task RunAsync_ConvOrContrastiveInterruptedMidEpochThenResumed_MatchesUninterruptedRun(string tower, string loss, string schedule, string optimizer)
+    [InlineData(TowerKind.Conv, LossKind.BinaryCrossEntropy, ScheduleKind.OneCycle, OptimizerKind.Adam)]
+    [InlineData(TowerKind.Mlp, LossKind.Contrastive, ScheduleKind.Cosine, OptimizerKind.RMSprop)]
+    public async Task RunAsync_ConvOrContrastiveInterruptedMidEpochThenResumed_MatchesUninterruptedRun(TowerKind tower, LossKind loss, ScheduleKind schedule, OptimizerKind optimizer)
     {
         var split = SyntheticDigits.Split();
-        TrainingOptions Training(string? resume = null) => new() { Epochs = 3, StepsPerEpoch = 8, ValidationSteps = 2, Loss = loss, Schedule = schedule, ResumeFrom = resume };
-        var model = new ModelOptions { Tower = tower, ConvChannels = [4], HiddenSizes = [16, 16] }.FollowTraining(Training());
+        TrainingOptions Training() => new() { Epochs = 3, StepsPerEpoch = 8, ValidationSteps = 2, Loss = loss, Schedule = schedule };
+        var model = new ModelOptions { Tower = tower, ConvChannels = [4], HiddenSizes = [16, 16] };
         var settings = new TrainerSettings { LearningRate = 3e-3, Optimizer = optimizer };
         TrainingLoop Loop(TrainingOptions training, IBatchSource batches) => Run(training, batches, testPairs: 100, model: model, settings: settings);
         using var straight = RunDirectory.Open(Path.Combine(_root, "straight"));
-        var expected = await Loop(Training(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(straight), CancellationToken.None);
+        var expected = await Loop(Training(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(straight), null, CancellationToken.None);
 
         var interruptedPath = Path.Combine(_root, "interrupted");
         using (var interrupted = RunDirectory.Open(interruptedPath))
         using (var stop = new CancellationTokenSource())
         {
             var stream = SyntheticDigits.FakeStream(8, k => { if (k == 11) { stop.Cancel(); } });
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Loop(Training(), stream).RunAsync(split, Outputs(interrupted), stop.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Loop(Training(), stream).RunAsync(split, Outputs(interrupted), null, stop.Token));
             Assert.Equal(1, Checkpoint.ReadProgress(interrupted.CheckpointPath).CompletedEpochs);
         }
 
         using var resumed = RunDirectory.Open(interruptedPath);
-        var actual = await Loop(Training(resume: interruptedPath), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(resumed), CancellationToken.None);
+        var actual = await Loop(Training(), SyntheticDigits.FakeStream(8)).RunAsync(split, Outputs(resumed), Checkpoint.Resolve(interruptedPath), CancellationToken.None);
 
         Assert.Equal(expected.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc, h.LearningRate)), actual.History.Select(h => (h.Epoch, h.Loss, h.Acc, h.ValLoss, h.ValAcc, h.LearningRate)));
         Assert.Equal(expected.Evaluation, actual.Evaluation);
@@ -170,7 +181,7 @@ public sealed class TrainingLoopTests : IDisposable
             return new SyntheticDigits.ChannelStream(channel.Reader);
         });
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Run(Recipe(), failing).RunAsync(split, Outputs(folder), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Run(Recipe(), failing).RunAsync(split, Outputs(folder), null, CancellationToken.None));
 
         Assert.Contains("digit 3", e.Message);
     }
@@ -190,7 +201,7 @@ public sealed class TrainingLoopTests : IDisposable
             return batch;
         });
 
-        var e = await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned).RunAsync(split, Outputs(folder), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<NonFiniteLossException>(() => Run(Recipe(), poisoned).RunAsync(split, Outputs(folder), null, CancellationToken.None));
 
         Assert.Contains("epoch 2, step 4", e.Message);
         var kept = Checkpoint.ReadProgress(folder.CheckpointPath);
@@ -207,7 +218,7 @@ public sealed class TrainingLoopTests : IDisposable
         // Batch 14 carries images of the wrong size: the step itself throws.
         var broken = SyntheticDigits.FakeStream(8, alter: (k, batch) => k == 14 ? new PairBatch(8, 10) { Count = 8 } : batch);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => Run(Recipe(), broken).RunAsync(split, Outputs(folder), CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Run(Recipe(), broken).RunAsync(split, Outputs(folder), null, CancellationToken.None));
 
         var kept = Checkpoint.ReadProgress(folder.CheckpointPath);
         Assert.Equal((1, 0), (kept.CompletedEpochs, kept.StepInEpoch));
@@ -221,7 +232,7 @@ public sealed class TrainingLoopTests : IDisposable
         using var folder = RunDirectory.Open(Path.Combine(_root, "pipeline"));
         var run = Run(Recipe(epochs: 2), new PipelineBatchSource(Options.Create(new PipelineOptions { BatchSize = 8 })), testPairs: 100);
 
-        var result = await run.RunAsync(split, Outputs(folder), CancellationToken.None);
+        var result = await run.RunAsync(split, Outputs(folder), null, CancellationToken.None);
 
         Assert.Equal(2, result.History.Count);
         Assert.All(result.History, h => Assert.True(double.IsFinite(h.Loss)));

@@ -13,18 +13,18 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     private const int Pairs = 1000;
     private readonly string directory = Directory.CreateTempSubdirectory("onnx-tests-").FullName;
 
-    public static TheoryData<string, string, string> Variants => SiameseModelTests.Variants;
+    public static TheoryData<TowerKind, SimilarityKind, DistanceKind> Variants => SiameseModelTests.Variants;
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void WriteModel_EachVariant_OnnxRuntimeSimilaritiesMatchTorchSharp(string tower, string similarity, string distance)
+    public void WriteModel_EachVariant_OnnxRuntimeSimilaritiesMatchTorchSharp(TowerKind tower, SimilarityKind similarity, DistanceKind distance)
     {
         using var run = TrainedRun.Create(TrainedRun.Small(tower, similarity, distance));
         var pairs = SyntheticPairs.Create(Pairs, InputSize, seed: 61);
         var expected = new float[Pairs];
-        run.Trainer.Similarities(pairs.Left, pairs.Right, expected);
+        run.Trainer.Model.Similarities(pairs.Left, pairs.Right, expected);
         string path = Path.Combine(directory, OnnxExport.ModelName);
 
         OnnxExport.WriteModel(run.Trainer, path, threshold: 0.5);
@@ -41,7 +41,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void WriteEmbedding_EachVariant_OnnxRuntimeEmbeddingsMatchSiameseModel(string tower, string similarity, string distance)
+    public void WriteEmbedding_EachVariant_OnnxRuntimeEmbeddingsMatchSiameseModel(TowerKind tower, SimilarityKind similarity, DistanceKind distance)
     {
         using var run = TrainedRun.Create(TrainedRun.Small(tower, similarity, distance));
         var images = SyntheticPairs.Create(Pairs, InputSize, seed: 62).Left;
@@ -60,9 +60,9 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(ModelOptions.ConvTower, ModelOptions.ContrastiveSimilarity, ModelOptions.L1Distance, "contrastive")]
-    [InlineData(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity, ModelOptions.L2Distance, "L2")]
-    public void WriteModel_BothGraphs_NamesShapesAndMetadataAreTheDocumentedContract(string tower, string similarity, string distance, string distanceMetadata)
+    [InlineData(TowerKind.Conv, SimilarityKind.Contrastive, DistanceKind.L1, "contrastive")]
+    [InlineData(TowerKind.Mlp, SimilarityKind.Sigmoid, DistanceKind.L2, "L2")]
+    public void WriteModel_BothGraphs_NamesShapesAndMetadataAreTheDocumentedContract(TowerKind tower, SimilarityKind similarity, DistanceKind distance, string distanceMetadata)
     {
         var options = TrainedRun.Small(tower, similarity, distance);
         using var run = TrainedRun.Create(options, steps: 1);
@@ -86,8 +86,8 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal((1.0 / 255).ToString("R", System.Globalization.CultureInfo.InvariantCulture), metadata["rescale"]);
         Assert.Equal(1.0 / 255, double.Parse(metadata["rescale"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(distanceMetadata, metadata["distance"]);
-        Assert.Equal(tower, metadata["tower"]);
-        Assert.Equal(similarity, metadata["similarity"]);
+        Assert.Equal(tower.ToString(), metadata["tower"]);
+        Assert.Equal(similarity.ToString(), metadata["similarity"]);
         Assert.Equal(options.Describe(), metadata["model"]);
         Assert.Equal("16", metadata["embedding_size"]);
         Assert.Equal(options.IsContrastive ? "1.5" : null, metadata.GetValueOrDefault("margin"));
@@ -106,7 +106,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void WriteModel_SiameseModelOrItsTrainer_SameBytes()
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity), steps: 2);
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Conv, SimilarityKind.Sigmoid), steps: 2);
         using var model = SiameseModel.Load(run.Folder);
         string fromTrainer = Path.Combine(directory, "trainer.onnx");
         string fromModel = Path.Combine(directory, "model.onnx");
@@ -120,7 +120,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void WriteModel_SidesOfDifferentBatchSizes_OnnxRuntimeRefusesInsteadOfMixingPairs()
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity), steps: 1);
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Mlp, SimilarityKind.Sigmoid), steps: 1);
         string path = Path.Combine(directory, OnnxExport.ModelName);
         OnnxExport.WriteModel(run.Trainer, path, threshold: 0.5);
 

@@ -9,11 +9,11 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
 {
     private const int InputSize = TrainedRun.InputSize;
 
-    public static TheoryData<string, string> MlpVariants => new()
+    public static TheoryData<SimilarityKind, DistanceKind> MlpVariants => new()
     {
-        { ModelOptions.SigmoidSimilarity, ModelOptions.L1Distance },
-        { ModelOptions.SigmoidSimilarity, ModelOptions.L2Distance },
-        { ModelOptions.ContrastiveSimilarity, ModelOptions.L1Distance },
+        { SimilarityKind.Sigmoid, DistanceKind.L1 },
+        { SimilarityKind.Sigmoid, DistanceKind.L2 },
+        { SimilarityKind.Contrastive, DistanceKind.L1 },
     };
 
     /// <summary>
@@ -23,11 +23,11 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
     /// </summary>
     [Theory]
     [MemberData(nameof(MlpVariants))]
-    public void Rank_RandomImages_SimilaritiesArePairwiseOnesInDescendingOrder(string similarity, string distance)
+    public void Rank_RandomImages_SimilaritiesArePairwiseOnesInDescendingOrder(SimilarityKind similarity, DistanceKind distance)
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.MlpTower, similarity, distance));
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Mlp, similarity, distance));
         using var model = SiameseModel.Load(run.Folder);
-        if (similarity == ModelOptions.SigmoidSimilarity)
+        if (similarity == SimilarityKind.Sigmoid)
         {
             var weights = model.Read(network => network.Head!.weight!.detach().reshape(-1).data<float>().ToArray());
             Assert.Contains(weights, w => w > 0);
@@ -74,7 +74,7 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
     [Fact]
     public void Rank_TiesAndExclusion_TiesInReferenceOrderExcludedLast()
     {
-        using var run = TrainedRun.Create(new ModelOptions { HiddenSizes = [2], Similarity = ModelOptions.ContrastiveSimilarity, Margin = 2 }, steps: 1);
+        using var run = TrainedRun.Create(new ModelOptions { HiddenSizes = [2], Similarity = SimilarityKind.Contrastive, Margin = 2 }, steps: 1);
         using var model = SiameseModel.Load(run.Folder);
         float[] references = [3, 0, /* 1 */ 0, 0, /* 2 */ 1, 0, /* 3 */ -1, 0, /* 4 */ 0, 1, /* 5 */ 0, 3];
         float[] queries = [0, 0, 0, 0];
@@ -96,7 +96,7 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
     [Fact]
     public void Rank_ManyTies_KeepReferenceOrder()
     {
-        using var run = TrainedRun.Create(new ModelOptions { HiddenSizes = [2], Similarity = ModelOptions.ContrastiveSimilarity, Margin = 2 }, steps: 1);
+        using var run = TrainedRun.Create(new ModelOptions { HiddenSizes = [2], Similarity = SimilarityKind.Contrastive, Margin = 2 }, steps: 1);
         using var model = SiameseModel.Load(run.Folder);
         const int References = 300;
         var references = Enumerable.Range(0, References).SelectMany(i => new[] { i % 2 == 0 ? 1f : 2f, 0f }).ToArray();
@@ -117,7 +117,7 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
     [InlineData(10)]
     public void Rank_FewOfManyWithTies_TiesInReferenceOrderAcrossTheCut(int k)
     {
-        using var run = TrainedRun.Create(new ModelOptions { HiddenSizes = [2], Similarity = ModelOptions.ContrastiveSimilarity, Margin = 2 }, steps: 1);
+        using var run = TrainedRun.Create(new ModelOptions { HiddenSizes = [2], Similarity = SimilarityKind.Contrastive, Margin = 2 }, steps: 1);
         using var model = SiameseModel.Load(run.Folder);
         const int References = 300;
         var tied = Enumerable.Range(0, References).Where(i => i % 5 == 3).ToArray();
@@ -133,7 +133,7 @@ public sealed class EmbeddingRankingTests(ITestOutputHelper output)
     [Fact]
     public void Rank_KLargerThanReferences_Throws()
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity), steps: 1);
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Mlp, SimilarityKind.Sigmoid), steps: 1);
         using var model = SiameseModel.Load(run.Folder);
 
         Assert.Throws<ArgumentException>(() => model.Rank(new float[16], new float[2 * 16], [], new int[3]));

@@ -10,23 +10,23 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
 {
     private const int InputSize = TrainedRun.InputSize;
 
-    public static TheoryData<string, string, string> Variants => new()
+    public static TheoryData<TowerKind, SimilarityKind, DistanceKind> Variants => new()
     {
-        { ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity, ModelOptions.L1Distance },
-        { ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity, ModelOptions.L2Distance },
-        { ModelOptions.MlpTower, ModelOptions.ContrastiveSimilarity, ModelOptions.L1Distance },
-        { ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity, ModelOptions.L1Distance },
-        { ModelOptions.ConvTower, ModelOptions.ContrastiveSimilarity, ModelOptions.L1Distance },
+        { TowerKind.Mlp, SimilarityKind.Sigmoid, DistanceKind.L1 },
+        { TowerKind.Mlp, SimilarityKind.Sigmoid, DistanceKind.L2 },
+        { TowerKind.Mlp, SimilarityKind.Contrastive, DistanceKind.L1 },
+        { TowerKind.Conv, SimilarityKind.Sigmoid, DistanceKind.L1 },
+        { TowerKind.Conv, SimilarityKind.Contrastive, DistanceKind.L1 },
     };
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void Similarities_RunFolder_EqualTheTrainersSimilarities(string tower, string similarity, string distance)
+    public void Similarities_RunFolder_EqualTheTrainersSimilarities(TowerKind tower, SimilarityKind similarity, DistanceKind distance)
     {
         using var run = TrainedRun.Create(TrainedRun.Small(tower, similarity, distance));
         var pairs = SyntheticPairs.Create(600, InputSize, seed: 41);
         var expected = new float[600];
-        run.Trainer.Similarities(pairs.Left, pairs.Right, expected);
+        run.Trainer.Model.Similarities(pairs.Left, pairs.Right, expected);
 
         using var model = SiameseModel.Load(run.Folder);
         float[] actual = model.Similarities(pairs.Left, pairs.Right);
@@ -40,13 +40,13 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     [Fact]
     public void Similarities_RawPixels_AreTheRescaledPixelsScoredWithTheModelsOwnRescale()
     {
-        var options = TrainedRun.Small(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity);
+        var options = TrainedRun.Small(TowerKind.Mlp, SimilarityKind.Sigmoid);
         options.Rescale = 2.0 / 255;
         using var run = TrainedRun.Create(options);
         byte[] lefts = TrainedRun.RandomPixels(300, seed: 42);
         byte[] rights = TrainedRun.RandomPixels(300, seed: 43);
         var expected = new float[300];
-        run.Trainer.Similarities(TrainedRun.Rescaled(lefts, options.Rescale), TrainedRun.Rescaled(rights, options.Rescale), expected);
+        run.Trainer.Model.Similarities(TrainedRun.Rescaled(lefts, options.Rescale), TrainedRun.Rescaled(rights, options.Rescale), expected);
 
         using var model = SiameseModel.Load(run.Folder);
         float[] fromBytes = model.Similarities(lefts, rights);
@@ -61,7 +61,7 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     [Fact]
     public void Load_Checkpoint_SameSimilaritiesAsTheFinalWeights()
     {
-        var options = TrainedRun.Small(ModelOptions.ConvTower, ModelOptions.ContrastiveSimilarity);
+        var options = TrainedRun.Small(TowerKind.Conv, SimilarityKind.Contrastive);
         using var run = TrainedRun.Create(options);
         string checkpoint = Path.Combine(run.Folder, "elsewhere", CheckpointFile.FileName);
         CheckpointFile.Write(checkpoint, new JsonObject { [CheckpointFile.ModelProperty] = JsonSerializer.SerializeToNode(options) }, run.Trainer);
@@ -78,7 +78,7 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     [Fact]
     public void Load_NoTorchThreads_LeavesLibtorchsThreadCountAlone()
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity), steps: 1);
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Mlp, SimilarityKind.Sigmoid), steps: 1);
         try
         {
             set_num_threads(2);
@@ -101,16 +101,15 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     [Fact]
     public void Embed_Images_RowsAreTheNetworksEmbeddingsInEvaluationMode()
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity));
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Conv, SimilarityKind.Sigmoid));
         byte[] pixels = TrainedRun.RandomPixels(700, seed: 45);
         float[] rescaled = TrainedRun.Rescaled(pixels, run.Trainer.Options.Rescale);
         float[] expected;
         run.Trainer.Network.eval();
         using (no_grad())
-        using (var images = tensor(rescaled).view(700, InputSize))
-        using (var embedded = run.Trainer.Network.Embed(images))
+        using (NewDisposeScope())
         {
-            expected = embedded.data<float>().ToArray();
+            expected = run.Trainer.Network.EmbedRows(tensor(rescaled).view(700, InputSize)).data<float>().ToArray();
         }
 
         run.Trainer.Network.train();
@@ -130,7 +129,7 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     public void Similarities_SeveralThreadsAtOnce_SameAnswersAsSequentialCalls()
     {
         const int Threads = 4, Rounds = 5, Pairs = 50;
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity));
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Conv, SimilarityKind.Sigmoid));
         var pairs = SyntheticPairs.Create(Threads * Pairs, InputSize, seed: 46);
         using var model = SiameseModel.Load(run.Folder);
         float[][] sequential = Enumerable.Range(0, Threads)
@@ -166,13 +165,14 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     public void Dispose_WhileOtherThreadsScore_EachCallFinishesOrReportsDisposed()
     {
         const int Threads = 3;
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity), steps: 1);
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Conv, SimilarityKind.Sigmoid), steps: 1);
         var pairs = SyntheticPairs.Create(600, InputSize, seed: 47);
         var model = SiameseModel.Load(run.Folder);
         float[] expected = model.Similarities(pairs.Left, pairs.Right);
         var outcomes = new Exception?[Threads];
         var finished = new bool[Threads];
         using var start = new Barrier(Threads + 1);
+        using var inUse = new CountdownEvent(Threads);
 
         var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
         {
@@ -182,6 +182,10 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
                 for (int round = 0; round < 20; round++)
                 {
                     Assert.Equal(expected, model.Similarities(pairs.Left, pairs.Right));
+                    if (round == 0)
+                    {
+                        inUse.Signal();
+                    }
                 }
 
                 finished[t] = true;
@@ -193,7 +197,7 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
         })).ToList();
         threads.ForEach(thread => thread.Start());
         start.SignalAndWait();
-        Thread.Sleep(20); // lets calls start; in whatever order the model serves them, each outcome below is correct
+        Assert.True(inUse.Wait(TimeSpan.FromMinutes(1)), "a first call failed");   // every thread has had a call served and has more to make: Dispose races with live callers
         model.Dispose();
         threads.ForEach(thread => thread.Join());
 
@@ -206,7 +210,7 @@ public sealed class SiameseModelTests(ITestOutputHelper output)
     [Fact]
     public void Similarities_ImagesThatDoNotFit_ThrowArgumentExceptionAndDisposedModelThrows()
     {
-        using var run = TrainedRun.Create(TrainedRun.Small(ModelOptions.MlpTower, ModelOptions.SigmoidSimilarity), steps: 1);
+        using var run = TrainedRun.Create(TrainedRun.Small(TowerKind.Mlp, SimilarityKind.Sigmoid), steps: 1);
         var model = SiameseModel.Load(run.Folder);
 
         Assert.Throws<ArgumentException>(() => model.Similarities(new float[InputSize + 1], new float[InputSize + 1]));

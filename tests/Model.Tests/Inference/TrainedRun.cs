@@ -20,10 +20,10 @@ internal sealed class TrainedRun : IDisposable
     public string Folder { get; }
 
     /// <summary>Small widths, so that tests are fast: <c>c4-c8-16-16</c> for the conv tower, <c>16-16</c> for the MLP.</summary>
-    public static ModelOptions Small(string tower, string similarity, string distance = ModelOptions.L1Distance) => new()
+    public static ModelOptions Small(TowerKind tower, SimilarityKind similarity, DistanceKind distance = DistanceKind.L1) => new()
     {
         Tower = tower,
-        ConvChannels = tower == ModelOptions.ConvTower ? [4, 8] : null,
+        ConvChannels = tower == TowerKind.Conv ? [4, 8] : null,
         HiddenSizes = [16, 16],
         Similarity = similarity,
         Distance = distance,

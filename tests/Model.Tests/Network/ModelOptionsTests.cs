@@ -17,9 +17,9 @@ public sealed class ModelOptionsTests
     }
 
     [Theory]
-    [InlineData("L3")]
-    [InlineData("")]
-    public void ThrowIfInvalid_UnknownDistance_NamesDistance(string distance)
+    [InlineData((DistanceKind)2)]
+    [InlineData((DistanceKind)(-1))]
+    public void ThrowIfInvalid_UndefinedDistance_NamesDistance(DistanceKind distance)
     {
         var options = new ModelOptions { Distance = distance };
 

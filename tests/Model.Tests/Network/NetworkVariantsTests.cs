@@ -6,9 +6,9 @@ namespace Siamese.Model.Tests;
 [Collection(TorchCollection.Name)]
 public sealed class NetworkVariantsTests
 {
-    private static readonly ModelOptions Conv = new() { Tower = ModelOptions.ConvTower };
+    private static readonly ModelOptions Conv = new() { Tower = TowerKind.Conv };
 
-    private static readonly ModelOptions Contrastive = new() { Similarity = ModelOptions.ContrastiveSimilarity, Margin = 2 };
+    private static readonly ModelOptions Contrastive = new() { Similarity = SimilarityKind.Contrastive, Margin = 2 };
 
     [Fact]
     public void NamedParameters_ConvTower_AreTheDocumentedKeysAndShapes()
@@ -33,7 +33,7 @@ public sealed class NetworkVariantsTests
     [Fact]
     public void TowerLayers_ConvTower_ConvolutionsThenTheDenseLayers()
     {
-        using var network = new SiameseNetwork(new ModelOptions { Tower = ModelOptions.ConvTower, ConvChannels = [8], HiddenSizes = [16, 8] });
+        using var network = new SiameseNetwork(new ModelOptions { Tower = TowerKind.Conv, ConvChannels = [8], HiddenSizes = [16, 8] });
 
         var tower = network.named_children().Single(c => c.name == "tower").module;
 
@@ -96,7 +96,7 @@ public sealed class NetworkVariantsTests
         var pairs = SyntheticPairs.Create(16, 784, seed: 3);
         using var trainer = new SiameseTrainer(Contrastive, new TrainerSettings { Seed = 4 }, maxBatch: 16);
         var similarities = new float[16];
-        trainer.Similarities(pairs.Left, pairs.Right, similarities);
+        trainer.Model.Similarities(pairs.Left, pairs.Right, similarities);
         var evaluated = trainer.Evaluate(pairs.Left, pairs.Right, pairs.Labels);
 
         double expected = 0;
@@ -153,10 +153,10 @@ public sealed class NetworkVariantsTests
     }
 
     [Theory]
-    [InlineData(ModelOptions.ConvTower, ModelOptions.SigmoidSimilarity, TrainerSettings.AdamOptimizer)]
-    [InlineData(ModelOptions.MlpTower, ModelOptions.ContrastiveSimilarity, TrainerSettings.RmsPropOptimizer)]
-    [InlineData(ModelOptions.ConvTower, ModelOptions.ContrastiveSimilarity, TrainerSettings.RmsPropOptimizer)]
-    public void LoadState_AfterSaveState_ResumedTrainingMatchesUninterruptedRun(string tower, string similarity, string optimizer)
+    [InlineData(TowerKind.Conv, SimilarityKind.Sigmoid, OptimizerKind.Adam)]
+    [InlineData(TowerKind.Mlp, SimilarityKind.Contrastive, OptimizerKind.RMSprop)]
+    [InlineData(TowerKind.Conv, SimilarityKind.Contrastive, OptimizerKind.RMSprop)]
+    public void LoadState_AfterSaveState_ResumedTrainingMatchesUninterruptedRun(TowerKind tower, SimilarityKind similarity, OptimizerKind optimizer)
     {
         var options = new ModelOptions { Tower = tower, ConvChannels = [4, 8], HiddenSizes = [16, 16], Similarity = similarity };
         var settings = new TrainerSettings { Seed = 21, Optimizer = optimizer };
@@ -176,7 +176,7 @@ public sealed class NetworkVariantsTests
             }
 
             uninterrupted = Train(trainer, pairs, 3, 3);
-            trainer.Similarities(probe.Left, probe.Right, expected);
+            trainer.Model.Similarities(probe.Left, probe.Right, expected);
         }
 
         manual_seed(999);
@@ -189,7 +189,7 @@ public sealed class NetworkVariantsTests
             }
 
             resumed = Train(trainer, pairs, 3, 3);
-            trainer.Similarities(probe.Left, probe.Right, actual);
+            trainer.Model.Similarities(probe.Left, probe.Right, actual);
         }
 
         Assert.Equal(uninterrupted, resumed);
@@ -200,7 +200,7 @@ public sealed class NetworkVariantsTests
     public void LoadState_OtherOptimizer_ThrowsInvalidData()
     {
         using var state = new MemoryStream();
-        using (var trainer = new SiameseTrainer(new ModelOptions(), new TrainerSettings { Optimizer = TrainerSettings.AdamOptimizer }, maxBatch: 4))
+        using (var trainer = new SiameseTrainer(new ModelOptions(), new TrainerSettings { Optimizer = OptimizerKind.Adam }, maxBatch: 4))
         using (var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             trainer.SaveState(writer);
@@ -218,7 +218,7 @@ public sealed class NetworkVariantsTests
     [InlineData(36, "has more convolutions than a 6×6 image allows")]
     public void Validate_ConvTowerImpossibleImage_NamesTheSetting(int inputSize, string message)
     {
-        var options = new ModelOptions { Tower = ModelOptions.ConvTower, InputSize = inputSize == 100 ? 99 : inputSize };
+        var options = new ModelOptions { Tower = TowerKind.Conv, InputSize = inputSize == 100 ? 99 : inputSize };
 
         var e = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(options.ThrowIfInvalid);
 

@@ -44,7 +44,7 @@ public sealed class SiameseNetworkTests
     public void Constructor_TorchInitialization_NonZeroBiases()
     {
         manual_seed(3);
-        using var network = new SiameseNetwork(new ModelOptions { Initialization = ModelOptions.TorchInitialization });
+        using var network = new SiameseNetwork(new ModelOptions { Initialization = WeightInitialization.Torch });
 
         Assert.All(network.named_parameters().Where(p => p.name.EndsWith("bias", StringComparison.Ordinal)), p => Assert.True(p.parameter.abs().max().item<float>() > 0));
     }
@@ -96,9 +96,9 @@ public sealed class SiameseNetworkTests
     }
 
     [Theory]
-    [InlineData(ModelOptions.L1Distance)]
-    [InlineData(ModelOptions.L2Distance)]
-    public void Forward_SwappedInputsInEvalMode_GivesTheSameLogits(string distance)
+    [InlineData(DistanceKind.L1)]
+    [InlineData(DistanceKind.L2)]
+    public void Forward_SwappedInputsInEvalMode_GivesTheSameLogits(DistanceKind distance)
     {
         manual_seed(2);
         using var network = new SiameseNetwork(new ModelOptions { Distance = distance });
@@ -114,9 +114,9 @@ public sealed class SiameseNetworkTests
     }
 
     [Theory]
-    [InlineData(ModelOptions.L1Distance)]
-    [InlineData(ModelOptions.L2Distance)]
-    public void Forward_IdenticalImages_GivesTheHeadBias(string distance)
+    [InlineData(DistanceKind.L1)]
+    [InlineData(DistanceKind.L2)]
+    public void Forward_IdenticalImages_GivesTheHeadBias(DistanceKind distance)
     {
         manual_seed(3);
         using var network = new SiameseNetwork(new ModelOptions { Distance = distance });
@@ -134,9 +134,9 @@ public sealed class SiameseNetworkTests
     public void Forward_L1AndL2_Differ()
     {
         manual_seed(4);
-        using var l1 = new SiameseNetwork(new ModelOptions { Distance = ModelOptions.L1Distance });
+        using var l1 = new SiameseNetwork(new ModelOptions { Distance = DistanceKind.L1 });
         manual_seed(4);
-        using var l2 = new SiameseNetwork(new ModelOptions { Distance = ModelOptions.L2Distance });
+        using var l2 = new SiameseNetwork(new ModelOptions { Distance = DistanceKind.L2 });
         l1.eval();
         l2.eval();
         using var a = rand(4, 784);

@@ -34,7 +34,7 @@ public sealed class ModelJsonHostileTests : IDisposable
         ("depth 10000", json => "{\"Extra\":" + new string('[', 10_000) + new string(']', 10_000) + "," + json[1..]),
         ("null", _ => "null"),
         ("array", json => $"[{json}]"),
-        ("padded past 64 KiB", json => json + new string(' ', ModelFile.MaxOptionsLength)),
+        ("padded past the limit", json => json + new string(' ', ModelFile.MaxOptionsLength)),
         ("string of 60000", json => Set(json, "Note", $"\"{new string('x', 60_000)}\"")),
         ("BOM", json => "\uFEFF" + json),
         ("empty", _ => string.Empty),

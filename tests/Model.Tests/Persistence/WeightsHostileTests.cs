@@ -48,7 +48,7 @@ public sealed class WeightsHostileTests : IDisposable
             var (bytes, what) = mutator.Mutate(valid, headerLength: 64, fields: [1, 19, 23], overwriteAnywhere: false);
             var path = Path.Combine(directory, $"mutant-{i}.bin");
             File.WriteAllBytes(path, bytes);
-            outcomes.Attempt($"mutant {i} ({what})", () => ModelFile.Resolve(path).Load(new TrainerSettings(), maxBatch: 2).Dispose());
+            outcomes.Attempt($"mutant {i} ({what})", () => SiameseModel.Load(path).Dispose());
         }
 
         Assert.True(outcomes.Refused > Mutants / 4, $"{outcomes.Loaded} loaded, {outcomes.Refused} refused: the mutations should mostly break the file");
@@ -94,7 +94,7 @@ public sealed class WeightsHostileTests : IDisposable
         long before = GC.GetAllocatedBytesForCurrentThread();
         try
         {
-            using var trainer = ModelFile.Resolve(path).Load(new TrainerSettings(), maxBatch: 2);
+            using var model = SiameseModel.Load(path);
             return (null, GC.GetAllocatedBytesForCurrentThread() - before);
         }
         catch (Exception e)

@@ -12,19 +12,19 @@ public sealed class MlpTrainStepTests
 {
     private const int InputSize = 784;
 
-    public static TheoryData<string, int[], double, int> Networks => new()
+    public static TheoryData<DistanceKind, int[], double, int> Networks => new()
     {
-        { ModelOptions.L1Distance, [128, 128, 128], 0.1, 20 },
-        { ModelOptions.L1Distance, [128, 128, 128], 0.1, 1 },
-        { ModelOptions.L2Distance, [128, 128, 128], 0.1, 20 },
-        { ModelOptions.L1Distance, [128, 128, 128], 0, 128 },
-        { ModelOptions.L2Distance, [64, 30], 0.3, 7 },
-        { ModelOptions.L1Distance, [13], 0.5, 5 },
+        { DistanceKind.L1, [128, 128, 128], 0.1, 20 },
+        { DistanceKind.L1, [128, 128, 128], 0.1, 1 },
+        { DistanceKind.L2, [128, 128, 128], 0.1, 20 },
+        { DistanceKind.L1, [128, 128, 128], 0, 128 },
+        { DistanceKind.L2, [64, 30], 0.3, 7 },
+        { DistanceKind.L1, [13], 0.5, 5 },
     };
 
     [Theory]
     [MemberData(nameof(Networks))]
-    public void Run_SameBatchAndMasks_GivesAutogradsLossLogitsAndGradients(string distance, int[] hidden, double dropout, int pairs)
+    public void Run_SameBatchAndMasks_GivesAutogradsLossLogitsAndGradients(DistanceKind distance, int[] hidden, double dropout, int pairs)
     {
         var options = new ModelOptions { Distance = distance, HiddenSizes = hidden, Dropout = dropout };
         var batch = SyntheticPairs.Create(pairs, InputSize, seed: 61 + pairs);

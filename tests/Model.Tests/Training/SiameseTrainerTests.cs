@@ -73,12 +73,12 @@ public sealed class SiameseTrainerTests : IDisposable
 
         using (var trainer = NewTrainer(seed: 5))
         {
-            trainer.Similarities(pairs.Left, pairs.Right, first);
+            trainer.Model.Similarities(pairs.Left, pairs.Right, first);
         }
 
         using (var trainer = NewTrainer(seed: 5))
         {
-            trainer.Similarities(pairs.Left, pairs.Right, second);
+            trainer.Model.Similarities(pairs.Left, pairs.Right, second);
         }
 
         Assert.Equal(first, second);
@@ -92,8 +92,8 @@ public sealed class SiameseTrainerTests : IDisposable
         var ab = new float[30];
         var ba = new float[30];
 
-        trainer.Similarities(pairs.Left, pairs.Right, ab);
-        trainer.Similarities(pairs.Right, pairs.Left, ba);
+        trainer.Model.Similarities(pairs.Left, pairs.Right, ab);
+        trainer.Model.Similarities(pairs.Right, pairs.Left, ba);
 
         Assert.Equal(ab, ba);
         Assert.All(ab, s => Assert.InRange(s, 0f, 1f));
@@ -108,7 +108,7 @@ public sealed class SiameseTrainerTests : IDisposable
 
         StepResult first = trainer.Evaluate(pairs.Left, pairs.Right, pairs.Labels);
         StepResult second = trainer.Evaluate(pairs.Left, pairs.Right, pairs.Labels);
-        trainer.Similarities(pairs.Left, pairs.Right, similarities);
+        trainer.Model.Similarities(pairs.Left, pairs.Right, similarities);
 
         Assert.Equal(first, second);
         Assert.Equal(50, first.Count);
@@ -147,7 +147,7 @@ public sealed class SiameseTrainerTests : IDisposable
         {
             trainer.TrainStep(pairs.Left, pairs.Right, pairs.Labels);
             trainer.Evaluate(pairs.Left, pairs.Right, pairs.Labels);
-            trainer.Similarities(pairs.Left, pairs.Right, output);
+            trainer.Model.Similarities(pairs.Left, pairs.Right, output);
         }
 
         Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
@@ -173,7 +173,7 @@ public sealed class SiameseTrainerTests : IDisposable
             }
 
             uninterrupted.AddRange(Train(trainer, pairs, 5, 5));
-            trainer.Similarities(probe.Left, probe.Right, uninterruptedSimilarities);
+            trainer.Model.Similarities(probe.Left, probe.Right, uninterruptedSimilarities);
         }
 
         // Disturb libtorch's global generator, as a fresh process would.
@@ -188,7 +188,7 @@ public sealed class SiameseTrainerTests : IDisposable
 
             Assert.Equal(5, trainer.StepCount);
             resumed.AddRange(Train(trainer, pairs, 5, 5));
-            trainer.Similarities(probe.Left, probe.Right, resumedSimilarities);
+            trainer.Model.Similarities(probe.Left, probe.Right, resumedSimilarities);
             Assert.Equal(10, trainer.StepCount);
         }
 
@@ -225,13 +225,13 @@ public sealed class SiameseTrainerTests : IDisposable
         {
             Train(trainer, pairs, 0, 3);
             trainer.SaveWeights(path);
-            trainer.Similarities(pairs.Left, pairs.Right, expected);
+            trainer.Model.Similarities(pairs.Left, pairs.Right, expected);
         }
 
         using (var trainer = NewTrainer(seed: 16))
         {
             trainer.LoadWeights(path);
-            trainer.Similarities(pairs.Left, pairs.Right, actual);
+            trainer.Model.Similarities(pairs.Left, pairs.Right, actual);
         }
 
         Assert.Equal(expected, actual);
@@ -287,7 +287,7 @@ public sealed class SiameseTrainerTests : IDisposable
         using var trainer = NewTrainer(seed: 22);
         Train(trainer, pairs, 0, 2);
         trainer.ExportPyTorch(path);
-        trainer.Similarities(pairs.Left, pairs.Right, expected);
+        trainer.Model.Similarities(pairs.Left, pairs.Right, expected);
         using var network = new SiameseNetwork(new ModelOptions());
         network.load_py(path);
         network.eval();

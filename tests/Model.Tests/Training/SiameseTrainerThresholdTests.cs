@@ -17,7 +17,7 @@ public sealed class SiameseTrainerThresholdTests
         using var trainer = NewTrainer(dropout: 0.1);
         var similarities = new float[Pairs];
 
-        trainer.Similarities(images, images, similarities);
+        trainer.Model.Similarities(images, images, similarities);
 
         Assert.All(similarities, s => Assert.Equal(0.5f, s));
     }

@@ -1,3 +1,5 @@
+using Siamese.Tests.Shared;
+
 namespace Siamese.Model.Tests;
 
 /// <summary>
@@ -19,27 +21,7 @@ public sealed class TensorBoardLogTests : IDisposable
         log.Scalar("loss", 0.25, step: 3);
         log.Scalar("loss", double.NaN, step: 4);
 
-        var scalars = ReadEvents(Assert.Single(Directory.GetFiles(directory, "events.out.tfevents.*")))
-            .SelectMany(e => e.Summary?.Value ?? [])
-            .Select(v => (v.Tag, v.SimpleValue))
-            .ToList();
-        Assert.Equal([("loss", 0.25f)], scalars);
-    }
-
-    /// <summary>The TFRecord framing: length (uint64), its CRC, the record, its CRC.</summary>
-    private static List<Tensorboard.Event> ReadEvents(string path)
-    {
-        var events = new List<Tensorboard.Event>();
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new BinaryReader(stream);
-        while (stream.Position < stream.Length)
-        {
-            ulong length = reader.ReadUInt64();
-            reader.ReadUInt32();
-            events.Add(Tensorboard.Event.Parser.ParseFrom(reader.ReadBytes((int)length)));
-            reader.ReadUInt32();
-        }
-
-        return events;
+        var scalars = TensorBoardEvents.Scalars(Assert.Single(Directory.GetFiles(directory, "events.out.tfevents.*")));
+        Assert.Equal([("loss", 3L, 0.25f)], scalars);
     }
 }

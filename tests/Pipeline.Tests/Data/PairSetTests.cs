@@ -4,15 +4,15 @@ namespace Siamese.Pipeline.Tests.Data;
 
 public sealed class PairSetTests
 {
-    private static IReadOnlyList<DigitSet> Classes(int classes, int perClass) =>
+    private static IReadOnlyList<ImageClass> Classes(int classes, int perClass) =>
         Enumerable.Range(0, classes)
-            .Select(d => new DigitSet(d, 1, 2, Enumerable.Range(0, perClass * 2).Select(i => (byte)((d * 10) + (i / 2))).ToArray()))
+            .Select(d => new ImageClass(d, 1, 2, Enumerable.Range(0, perClass * 2).Select(i => (byte)((d * 10) + (i / 2))).ToArray()))
             .ToArray();
 
     [Fact]
     public void CreateBalanced_HalfSameHalfDifferent_LabelsMatchDigits()
     {
-        var set = PairSet.CreateBalanced(Classes(10, 5), 1000, 7, 1f);
+        var set = PairSet.CreateBalanced(Classes(10, 5), 1000, 7);
 
         Assert.Equal(500, set.Labels.Count(l => l == 1f));
         for (int i = 0; i < set.Count; i++)
@@ -25,7 +25,7 @@ public sealed class PairSetTests
     [Fact]
     public void CreateBalanced_SamePairs_UseTwoDistinctImages()
     {
-        var set = PairSet.CreateBalanced(Classes(3, 2), 200, 1, 1f);
+        var set = PairSet.CreateBalanced(Classes(3, 2), 200, 1);
 
         for (int i = 0; i < 100; i++)
         {
@@ -36,9 +36,9 @@ public sealed class PairSetTests
     [Fact]
     public void CreateBalanced_SameSeed_SamePairs()
     {
-        var a = PairSet.CreateBalanced(Classes(10, 5), 300, 11, 1f);
-        var b = PairSet.CreateBalanced(Classes(10, 5), 300, 11, 1f);
-        var c = PairSet.CreateBalanced(Classes(10, 5), 300, 12, 1f);
+        var a = PairSet.CreateBalanced(Classes(10, 5), 300, 11);
+        var b = PairSet.CreateBalanced(Classes(10, 5), 300, 11);
+        var c = PairSet.CreateBalanced(Classes(10, 5), 300, 12);
 
         var pa = Enumerable.Range(0, 300).Select(i => (a.LeftImage(i)[0], a.RightImage(i)[0])).ToArray();
         Assert.Equal(pa, Enumerable.Range(0, 300).Select(i => (b.LeftImage(i)[0], b.RightImage(i)[0])));
@@ -46,17 +46,17 @@ public sealed class PairSetTests
     }
 
     [Fact]
-    public void Fill_RescalesPixelsAndCopiesLabels()
+    public void AllImages_EveryClassInOrder_RawPixelsWithEachClassStart()
     {
-        var set = PairSet.CreateBalanced(Classes(2, 3), 4, 3, 0.5f);
-        var left = new float[8];
-        var right = new float[8];
-        var labels = new float[4];
+        var classes = Classes(2, 3);
+        var set = PairSet.CreateBalanced(classes, 4, 3);
 
-        set.Fill(0, 4, left, right, labels);
+        var (images, classStart) = set.AllImages;
 
-        Assert.Equal(set.LeftImage(3)[1] * 0.5f, left[7]);
-        Assert.Equal(set.RightImage(0)[0] * 0.5f, right[0]);
-        Assert.Equal(set.Labels, labels);
+        Assert.Equal([0, 3], classStart);
+        Assert.Equal(6 * set.ImageSize, images.Length);
+        Assert.Equal(classes[1].Image(2).ToArray(), images.AsSpan(5 * set.ImageSize, set.ImageSize).ToArray());
+        var (c, i) = set.LeftRef(3);
+        Assert.Equal(set.LeftImage(3).ToArray(), images.AsSpan((classStart[c] + i) * set.ImageSize, set.ImageSize).ToArray());
     }
 }
