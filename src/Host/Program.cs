@@ -30,6 +30,7 @@ try
         ExportCommand.Create(product),
         EmbedCommand.Create(product),
         SearchCommand.Create(product),
+        ServeCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }
@@ -50,6 +51,7 @@ static void AddProduct(IServiceCollection services, IConfiguration configuration
     services.AddValidatedOptions<OutputOptions>(configuration, OutputOptions.SectionName).Services.AddValidator<OutputOptions, OutputOptionsValidator>();
     services.AddValidatedOptions<EvaluationOptions>(configuration, EvaluationOptions.SectionName).Services.AddValidator<EvaluationOptions, EvaluationOptionsValidator>();
     services.AddValidatedOptions<TelemetryOptions>(configuration, TelemetryOptions.SectionName);
+    services.AddValidatedOptions<ServeOptions>(configuration, ServeOptions.SectionName).Services.AddValidator<ServeOptions, ServeOptionsValidator>();
 
     // Data, and every section together as one run's settings (with the model it records, built once).
     services.AddSingleton(provider => new MnistFetcher(

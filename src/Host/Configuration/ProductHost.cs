@@ -23,14 +23,23 @@ internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> add
 
     /// <param name="overrides">Command-line configuration overrides (<c>--Training:Epochs=5</c>).</param>
     /// <exception cref="ConfigurationFileException">A configuration file cannot be parsed.</exception>
-    public HostApplicationBuilder CreateBuilder(string[] overrides)
+    public HostApplicationBuilder CreateBuilder(string[] overrides) =>
+        Configure(home => Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = overrides, ContentRootPath = home }));
+
+    /// <summary>The same host with ASP.NET Core (Kestrel) in it, for <c>serve</c>.</summary>
+    /// <inheritdoc cref="CreateBuilder"/>
+    public Microsoft.AspNetCore.Builder.WebApplicationBuilder CreateWebBuilder(string[] overrides) =>
+        Configure(home => Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder(new Microsoft.AspNetCore.Builder.WebApplicationOptions { Args = overrides, ContentRootPath = home }));
+
+    private TBuilder Configure<TBuilder>(Func<string, TBuilder> create)
+        where TBuilder : IHostApplicationBuilder
     {
         var home = ProductHome.Locate();
         Directory.SetCurrentDirectory(home);
-        HostApplicationBuilder builder;
+        TBuilder builder;
         try
         {
-            builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = overrides, ContentRootPath = home });
+            builder = create(home);
         }
         catch (InvalidDataException e)
         {
@@ -110,16 +119,23 @@ internal sealed class ProductHost(Action<IServiceCollection, IConfiguration> add
     public static IHost Build(HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var host = builder.Build();
+        return Validated(builder.Build(), builder.Configuration);
+    }
+
+    /// <summary>Validates every option of a host just built (see <see cref="Build"/>); disposes it when one is invalid.</summary>
+    public static THost Validated<THost>(THost host, IConfiguration configuration)
+        where THost : IHost
+    {
+        ArgumentNullException.ThrowIfNull(host);
         try
         {
             // A key typed on the command line or set in the environment that no option reads is refused; one in a
             // settings file is a warning (the file may be shared with other tools).
-            var unknown = OptionsRegistration.UnknownKeys(host.Services, builder.Configuration);
-            var typed = unknown.Where(key => ConfigurationArrays.IsTyped(builder.Configuration, key.Path)).Select(key => key.Refusal).ToList();
+            var unknown = OptionsRegistration.UnknownKeys(host.Services, configuration);
+            var typed = unknown.Where(key => ConfigurationArrays.IsTyped(configuration, key.Path)).Select(key => key.Refusal).ToList();
             OptionsRegistration.ValidateAll(host.Services, typed);
             var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Siamese.Configuration");
-            foreach (var key in unknown.Where(key => !ConfigurationArrays.IsTyped(builder.Configuration, key.Path)))
+            foreach (var key in unknown.Where(key => !ConfigurationArrays.IsTyped(configuration, key.Path)))
             {
                 logger.LogWarning("Configuration: {Warning}", key.Warning);
             }

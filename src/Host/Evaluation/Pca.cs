@@ -4,7 +4,33 @@ namespace Siamese.Host.Evaluation;
 /// <param name="X">Each row's coordinate on the first component (centred).</param>
 /// <param name="Y">Each row's coordinate on the second component.</param>
 /// <param name="Explained">The share of the total variance along each component.</param>
-internal sealed record PcaProjection(double[] X, double[] Y, double[] Explained);
+internal sealed record PcaProjection(double[] X, double[] Y, double[] Explained)
+{
+    /// <summary>The rows' mean, which <see cref="Place"/> subtracts.</summary>
+    public double[] Mean { get; init; } = [];
+
+    /// <summary>The two components (unit vectors), which <see cref="Place"/> projects onto.</summary>
+    public double[][] Components { get; init; } = [];
+
+    /// <summary>Where another row (of the same width) falls on the two components.</summary>
+    public (double X, double Y) Place(ReadOnlySpan<float> row)
+    {
+        if (row.Length != Mean.Length)
+        {
+            throw new ArgumentException($"Rows have {Mean.Length} values; got {row.Length}.", nameof(row));
+        }
+
+        double x = 0, y = 0;
+        for (int c = 0; c < row.Length; c++)
+        {
+            double value = row[c] - Mean[c];
+            x += value * Components[0][c];
+            y += value * Components[1][c];
+        }
+
+        return (x, y);
+    }
+}
 
 /// <summary>
 /// Principal component analysis down to two dimensions: the covariance matrix of the rows (D × D, in doubles), its two
@@ -86,7 +112,7 @@ internal static class Pca
         }
 
         double Share(double value) => trace > 0 ? Math.Max(0, value) / trace : 0;
-        return new PcaProjection(x, y, [Share(firstValue), Share(secondValue)]);
+        return new PcaProjection(x, y, [Share(firstValue), Share(secondValue)]) { Mean = mean, Components = [first, second] };
     }
 
     /// <summary>

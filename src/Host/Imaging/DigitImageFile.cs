@@ -15,27 +15,40 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
     public const long MaxFileBytes = 64L << 20;
 
     /// <summary>Decodes <paramref name="path"/> (grey or colour, with or without alpha, at most <see cref="MaxSide"/> on a side) and converts it.</summary>
-    /// <param name="invert">The picture is a dark digit on a light background.</param>
+    /// <param name="invert">The picture is a dark digit on a light background; null decides from its border.</param>
     /// <exception cref="UserInputException">The file is missing or not a regular file, too large, not an image, or shows no digit.</exception>
-    public static DigitImageFile Load(string path, bool invert)
+    public static DigitImageFile Load(string path, bool? invert) => FromBytes(ReadBounded(path), path, invert);
+
+    /// <summary>A picture already in memory (an upload), converted as <see cref="Load"/> converts a file.</summary>
+    /// <param name="invert">The picture is a dark digit on a light background; null decides from its border (light paper is inverted).</param>
+    /// <param name="name">What the messages call the picture.</param>
+    /// <param name="maxSide">Pictures wider or taller are refused from their header (at most <see cref="MaxSide"/>).</param>
+    /// <param name="invertHint">How the user asks for inversion, for the message about a dark digit on light paper.</param>
+    /// <exception cref="UserInputException">The bytes are too many, not an image, too large a picture, or show no digit.</exception>
+    public static DigitImageFile FromBytes(byte[] data, string name, bool? invert, int maxSide = MaxSide, string invertHint = "--invert")
     {
-        GreyPicture picture;
-        try
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.LongLength > MaxFileBytes)
         {
-            picture = PictureFile.Decode(ReadBounded(path), path, background: invert ? 255f : 0f);
-        }
-        catch (DataFormatException e)
-        {
-            throw new UserInputException($"Image {e.FilePath} {e.Problem}.", e);
+            throw new UserInputException($"Image {name} is {data.LongLength} bytes; picture files of at most {MaxFileBytes >> 20} MiB are accepted.");
         }
 
+        var picture = Decode(data, name, invert ?? false, maxSide);
         var grey = picture.Grey;
-        bool darkOnLight = !invert && BorderMean(grey, picture.Width, picture.Height) > 127;
-        if (invert)
+        bool lightBorder = invert != true && BorderMean(grey, picture.Width, picture.Height) > 127;
+        bool inverting = invert ?? lightBorder;
+        if (inverting && invert is null)
+        {
+            // Transparent parts are paper: white once the picture is read as dark on light.
+            grey = Decode(data, name, invert: true, maxSide).Grey;
+        }
+
+        if (inverting)
         {
             DigitImage.Invert(grey);
         }
 
+        bool darkOnLight = lightBorder && !inverting;
         try
         {
             return new DigitImageFile(DigitImage.ToMnist(grey, picture.Width, picture.Height), darkOnLight);
@@ -43,8 +56,20 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         catch (ArgumentException)
         {
             throw new UserInputException(darkOnLight
-                ? $"Image {path} shows no light digit on a dark background; for a dark digit on light paper add --invert."
-                : $"Image {path} shows no digit (nothing stands out from the background).");
+                ? $"Image {name} shows no light digit on a dark background; for a dark digit on light paper add {invertHint}."
+                : $"Image {name} shows no digit (nothing stands out from the background).");
+        }
+    }
+
+    private static GreyPicture Decode(byte[] data, string name, bool invert, int maxSide)
+    {
+        try
+        {
+            return PictureFile.Decode(data, name, background: invert ? 255f : 0f, Math.Min(maxSide, MaxSide));
+        }
+        catch (DataFormatException e)
+        {
+            throw new UserInputException($"Image {e.FilePath} {e.Problem}.", e);
         }
     }
 

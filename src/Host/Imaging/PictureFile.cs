@@ -16,15 +16,17 @@ internal static class PictureFile
     public const int MaxSide = 4096;
 
     /// <summary>Luminance (Rec. 601) of each pixel, 0–255; transparent parts count as <paramref name="background"/>.</summary>
-    /// <exception cref="DataFormatException">The bytes are not a PNG or JPEG picture, or it is larger than <see cref="MaxSide"/>; the message names <paramref name="name"/>.</exception>
-    public static GreyPicture Decode(byte[] bytes, string name, float background)
+    /// <param name="maxSide">Pictures wider or taller are refused from their header (at most <see cref="MaxSide"/>).</param>
+    /// <exception cref="DataFormatException">The bytes are not a PNG or JPEG picture, or it is larger than <paramref name="maxSide"/>; the message names <paramref name="name"/>.</exception>
+    public static GreyPicture Decode(byte[] bytes, string name, float background, int maxSide = MaxSide)
     {
+        maxSide = Math.Min(maxSide, MaxSide);
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data) ?? throw NotAPicture(name);
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width is < 1 or > MaxSide || height is < 1 or > MaxSide)
+        if (width < 1 || width > maxSide || height < 1 || height > maxSide)
         {
-            throw new DataFormatException(name, $"is {width}×{height} pixels; pictures of at most {MaxSide}×{MaxSide} are accepted (scale it down first)");
+            throw new DataFormatException(name, $"is {width}×{height} pixels; pictures of at most {maxSide}×{maxSide} are accepted (scale it down first)");
         }
 
         using var bitmap = SKBitmap.Decode(codec) ?? throw NotAPicture(name);

@@ -21,4 +21,14 @@ public static class TorchRuntime
             // Reported by the trainer, which loads the same libraries.
         }
     }
+
+    /// <summary>
+    /// Sets libtorch's intra-op thread count for the calls the calling thread makes: OpenMP keeps the count per thread,
+    /// so a thread that never sets it runs its calls on every core.
+    /// </summary>
+    public static void SetThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        set_num_threads(threads);
+    }
 }
