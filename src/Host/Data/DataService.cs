@@ -83,7 +83,9 @@ internal sealed partial class DataService
     /// <summary>Reads <c>Data:Images</c> (off the calling thread, as the MNIST files are) and logs what it holds and what was left out.</summary>
     public async Task<ImageSet> LoadImageSetAsync(CancellationToken cancellationToken)
     {
-        var path = Path.GetFullPath(_options.Images!);
+        var path = OmniglotSets.Names(_options.Images)
+            ? await new OmniglotSets(Environment.CurrentDirectory, new Uri(_options.OmniglotUrl.EndsWith('/') ? _options.OmniglotUrl : _options.OmniglotUrl + "/"), TimeSpan.FromSeconds(_options.OmniglotTimeoutSeconds)).ResolveAsync(_options.Images!, cancellationToken).ConfigureAwait(false)
+            : Path.GetFullPath(_options.Images!);
         FailPoint.Reach("load", cancellationToken);
         var set = await Task.Run(() => ImageFolderReader.Read(path, _options.Preparation, PictureFile.ForImageSet(_options.Invert), cancellationToken), cancellationToken)
             .WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,8 @@ internal static class RunPreconditions
         Key(DataOptions.SectionName, nameof(DataOptions.DownloadTimeoutSeconds)),
         Key(DataOptions.SectionName, nameof(DataOptions.NpmPackage)),
         Key(DataOptions.SectionName, nameof(DataOptions.NpmTimeoutSeconds)),
+        Key(DataOptions.SectionName, nameof(DataOptions.OmniglotUrl)),
+        Key(DataOptions.SectionName, nameof(DataOptions.OmniglotTimeoutSeconds)),
         Key(PipelineOptions.SectionName, nameof(PipelineOptions.Workers)),
         Key(PipelineOptions.SectionName, nameof(PipelineOptions.ProducerCapacity)),
         Key(PipelineOptions.SectionName, nameof(PipelineOptions.BlockSize)),

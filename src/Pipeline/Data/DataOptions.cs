@@ -24,9 +24,17 @@ public sealed class DataOptions
 
     /// <summary>
     /// Optional: a folder or <c>.zip</c> of labelled images to learn from instead of MNIST, one folder per class
-    /// (<c>&lt;root&gt;/&lt;class&gt;/*</c>) or per group and class (<c>&lt;root&gt;/&lt;group&gt;/&lt;class&gt;/*</c>), PNG or JPEG.
+    /// (<c>&lt;root&gt;/&lt;class&gt;/*</c>) or per group and class (<c>&lt;root&gt;/&lt;group&gt;/&lt;class&gt;/*</c>), PNG or JPEG;
+    /// or an Omniglot set by name (<see cref="OmniglotSets"/>: <c>omniglot:small1</c>, <c>omniglot:background</c>, <c>omniglot:evaluation</c>).
     /// </summary>
     public string? Images { get; set; }
+
+    /// <summary>Where <c>omniglot:background</c> and <c>omniglot:evaluation</c> are fetched from (a folder holding their zips).</summary>
+    [Required(ErrorMessage = "is required")]
+    public string OmniglotUrl { get; set; } = OmniglotSets.DefaultDownloadPrefix.ToString();
+
+    [Range(1, 3600, ErrorMessage = "must be between {1} and {2} seconds")]
+    public double OmniglotTimeoutSeconds { get; set; } = 120;
 
     /// <summary>The side an image set's pictures are prepared to (the model's input is its square).</summary>
     [Range(4, 256, ErrorMessage = "must be between {1} and {2}")]
@@ -99,6 +107,11 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
             {
                 failures.Add($"{DataOptions.SectionName}:{nameof(DataOptions.Sources)} has unknown source '{source}'; known: {DataOptions.KerasSource}, {DataOptions.NpmSource}.");
             }
+        }
+
+        if (!Uri.TryCreate(options.OmniglotUrl, UriKind.Absolute, out _))
+        {
+            failures.Add($"{DataOptions.SectionName}:{nameof(DataOptions.OmniglotUrl)} is not an absolute URL ('{options.OmniglotUrl}').");
         }
 
         if (!Uri.TryCreate(options.KerasUrl, UriKind.Absolute, out _))

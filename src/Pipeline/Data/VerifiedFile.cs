@@ -2,10 +2,14 @@ using System.Security.Cryptography;
 
 namespace Siamese.Pipeline.Data;
 
-/// <summary>Writes a stream to a temporary file beside the target, checks its SHA-256, then renames it into place.</summary>
+/// <summary>Writes a stream to a temporary file beside the target, checks its hash (SHA-256 unless told otherwise), then renames it into place.</summary>
 internal static class VerifiedFile
 {
-    public static async Task WriteAsync(Stream content, string targetPath, string expectedSha256, CancellationToken cancellationToken)
+    public static Task WriteAsync(Stream content, string targetPath, string expectedSha256, CancellationToken cancellationToken) =>
+        WriteAsync(content, targetPath, expectedSha256, HashAlgorithmName.SHA256, long.MaxValue, cancellationToken);
+
+    /// <param name="maxBytes">More than this is refused while it is read, before the hash is checked.</param>
+    public static async Task WriteAsync(Stream content, string targetPath, string expected, HashAlgorithmName algorithm, long maxBytes, CancellationToken cancellationToken)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(targetPath))!;
         var temporary = Path.Combine(directory, $"{MnistFiles.TemporaryPrefix}{Guid.NewGuid():N}-{Path.GetFileName(targetPath)}");
@@ -14,11 +18,18 @@ internal static class VerifiedFile
             string actual;
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                using var hash = IncrementalHash.CreateHash(algorithm);
                 var buffer = new byte[1 << 16];
                 int read;
+                long total = 0;
                 while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
+                    total += read;
+                    if (total > maxBytes)
+                    {
+                        throw new DataFormatException(targetPath, $"is longer than the {maxBytes:N0} bytes expected; nothing was kept");
+                    }
+
                     hash.AppendData(buffer, 0, read);
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 }
@@ -26,9 +37,9 @@ internal static class VerifiedFile
                 actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             }
 
-            if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
             {
-                throw new DataFormatException(targetPath, $"SHA-256 mismatch: got {actual}, expected {expectedSha256}; nothing was kept");
+                throw new DataFormatException(targetPath, $"{algorithm.Name} mismatch: got {actual}, expected {expected}; nothing was kept");
             }
 
             File.Move(temporary, targetPath, overwrite: true);
