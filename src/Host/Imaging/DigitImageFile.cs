@@ -19,16 +19,22 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
     /// <exception cref="UserInputException">The file is missing or not a regular file, too large, not an image, or shows no digit.</exception>
     public static DigitImageFile Load(string path, bool invert)
     {
-        GreyPicture picture;
+        var bytes = ReadBounded(path);
         try
         {
-            picture = PictureFile.Decode(ReadBounded(path), path, background: invert ? 255f : 0f);
+            return FromBytes(bytes, path, invert);
         }
         catch (DataFormatException e)
         {
             throw new UserInputException($"Image {e.FilePath} {e.Problem}.", e);
         }
+    }
 
+    /// <summary>A picture file's bytes (read by the caller, within <see cref="MaxFileBytes"/>), converted; <paramref name="path"/> names it in errors.</summary>
+    /// <exception cref="DataFormatException">The bytes are not an image, or it shows no digit.</exception>
+    public static DigitImageFile FromBytes(byte[] bytes, string path, bool invert)
+    {
+        var picture = PictureFile.Decode(bytes, path, background: invert ? 255f : 0f);
         var grey = picture.Grey;
         bool darkOnLight = !invert && BorderMean(grey, picture.Width, picture.Height) > 127;
         if (invert)
@@ -42,13 +48,15 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         }
         catch (ArgumentException)
         {
-            throw new UserInputException(darkOnLight
-                ? $"Image {path} shows no light digit on a dark background; for a dark digit on light paper add --invert."
-                : $"Image {path} shows no digit (nothing stands out from the background).");
+            throw new DataFormatException(path, darkOnLight
+                ? "shows no light digit on a dark background; for a dark digit on light paper add --invert"
+                : "shows no digit (nothing stands out from the background)");
         }
     }
 
-    private static byte[] ReadBounded(string path)
+    /// <summary>The file's bytes, at most <see cref="MaxFileBytes"/>.</summary>
+    /// <exception cref="UserInputException">It is missing, not a regular file, too large or unreadable.</exception>
+    internal static byte[] ReadBounded(string path)
     {
         if (RegularFile.Problem(path) is { } problem)
         {
