@@ -30,6 +30,7 @@ try
         ExportCommand.Create(product),
         EmbedCommand.Create(product),
         SearchCommand.Create(product),
+        OneShotRunsCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }
