@@ -31,6 +31,7 @@ try
         EmbedCommand.Create(product),
         SearchCommand.Create(product),
         OneShotRunsCommand.Create(product),
+        IdentifyCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);
 }

@@ -60,7 +60,7 @@ internal static partial class ExportCommand
     }
 
     /// <summary>The calibrated threshold of the <c>evaluation-full.json</c> beside <paramref name="model"/>, when there is one and it evaluated this file.</summary>
-    private static (double Threshold, string Source)? Calibrated(ILogger logger, ModelFile model)
+    internal static (double Threshold, string Source)? Calibrated(ILogger logger, ModelFile model)
     {
         var path = Path.Combine(model.Folder, EvaluateCommand.ReportName);
         if (!File.Exists(path))
