@@ -25,8 +25,8 @@ internal static class OneShotRunPicture
         int side = (int)Math.Round(Math.Sqrt(run.ImageSize));
         int classes = run.Classes.Count;
         var (rows, columns) = Grid(classes);
-        int gap = Math.Max(2, side / 4);
-        int gridLeft = side + (3 * gap);
+        int gap = Math.Max(4, side / 2);
+        int gridLeft = side + (2 * gap);
         int width = gridLeft + (columns * (side + gap)) - gap;
         int height = Math.Max(side, (rows * (side + gap)) - gap);
         var mosaic = new double[height, width];
@@ -58,7 +58,7 @@ internal static class OneShotRunPicture
             plot.HideAxesAndGrid();
             plot.Axes.Title.IsVisible = true;
             plot.Axes.SquareUnits();
-            double labelRoom = side * 0.35;
+            double labelRoom = gap;
             plot.Axes.SetLimits(-0.5 - gap, width - 0.5 + gap, -0.5 - labelRoom, height - 0.5 + gap);
 
             Frame(plot, CellOf(chosen, columns, side, gap, gridLeft), side, height, gap, right ? Right : Wrong);
@@ -67,11 +67,11 @@ internal static class OneShotRunPicture
                 Frame(plot, CellOf(answer, columns, side, gap, gridLeft), side, height, gap, Right);
             }
 
-            Label(plot, "test item", 0, itemTop, side, height);
+            Label(plot, "test item", 0, itemTop, side, height, gap);
             for (int k = 0; k < classes; k++)
             {
                 var (top, left) = CellOf(k, columns, side, gap, gridLeft);
-                Label(plot, Path.GetFileNameWithoutExtension(run.Classes[k]), left, top, side, height);
+                Label(plot, Path.GetFileNameWithoutExtension(run.Classes[k]), left, top, side, height, gap);
             }
 
             plot.Title(string.Create(CultureInfo.InvariantCulture,
@@ -105,7 +105,7 @@ internal static class OneShotRunPicture
     /// <summary>A rectangle just outside a cell; mosaic rows count down from the top, plot y up from the bottom.</summary>
     private static void Frame(Plot plot, (int Top, int Left) cell, int side, int height, int gap, Color colour)
     {
-        double pad = gap / 3.0;
+        double pad = gap / 4.0;
         double left = cell.Left - 0.5 - pad;
         double right = cell.Left + side - 0.5 + pad;
         double top = height - 0.5 - cell.Top + pad;
@@ -116,9 +116,9 @@ internal static class OneShotRunPicture
         rectangle.LineStyle.Width = 4;
     }
 
-    private static void Label(Plot plot, string text, int left, int top, int side, int height)
+    private static void Label(Plot plot, string text, int left, int top, int side, int height, int gap)
     {
-        var label = plot.Add.Text(text, left + ((side - 1) / 2.0), height - 0.5 - top - side - (side * 0.12));
+        var label = plot.Add.Text(text, left + ((side - 1) / 2.0), height - 0.5 - top - side - (gap * 0.35));
         label.Alignment = Alignment.UpperCenter;
         label.LabelFontSize = 11;
     }
