@@ -85,18 +85,19 @@ internal static partial class IdentifyCommand
             ? (chosen, "--threshold")
             : ExportCommand.Calibrated(logger, model) ?? (context.Options<EvaluationOptions>().Threshold, "Evaluation:Threshold");
 
+        // Every picture is read before anything is logged: a bad one is refused in one line.
         var set = ImageFolderReader.Read(galleryPath, pictures.Side, pictures.Prepare, minimumPerClass: 1, cancellationToken);
-        LogGallery(logger, set.ImageCount, set.Classes.Count, set.Source, pictures.Describe());
-        if (model.Options.Classes is { } trained && set.Classes.Select(c => c.Name).Intersect(trained, StringComparer.Ordinal).ToList() is { Count: > 0 } seen)
-        {
-            LogSeenClasses(logger, seen.Count, string.Join(", ", seen.Take(5)));
-        }
-
         var pixels = new byte[(long)queries.Count * pictures.InputSize];
         for (int q = 0; q < queries.Count; q++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             pictures.Load(queries[q]).CopyTo(pixels.AsSpan(q * pictures.InputSize));
+        }
+
+        LogGallery(logger, set.ImageCount, set.Classes.Count, set.Source, pictures.Describe());
+        if (model.Options.Classes is { } trained && set.Classes.Select(c => c.Name).Intersect(trained, StringComparer.Ordinal).ToList() is { Count: > 0 } seen)
+        {
+            LogSeenClasses(logger, seen.Count, string.Join(", ", seen.Take(5)));
         }
 
         LogThreshold(logger, threshold, source);
