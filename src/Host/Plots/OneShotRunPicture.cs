@@ -26,9 +26,12 @@ internal static class OneShotRunPicture
         int classes = run.Classes.Count;
         var (rows, columns) = Grid(classes);
         int gap = Math.Max(4, side / 2);
+
+        // Rows further apart than columns: room under each picture for its name, clear of any frame.
+        int rowGap = RowGap(gap);
         int gridLeft = side + (2 * gap);
         int width = gridLeft + (columns * (side + gap)) - gap;
-        int height = Math.Max(side, (rows * (side + gap)) - gap);
+        int height = Math.Max(side, (rows * (side + rowGap)) - rowGap);
         var mosaic = new double[height, width];
         for (int r = 0; r < height; r++)
         {
@@ -58,7 +61,7 @@ internal static class OneShotRunPicture
             plot.HideAxesAndGrid();
             plot.Axes.Title.IsVisible = true;
             plot.Axes.SquareUnits();
-            double labelRoom = gap;
+            double labelRoom = rowGap;
             plot.Axes.SetLimits(-0.5 - gap, width - 0.5 + gap, -0.5 - labelRoom, height - 0.5 + gap);
 
             Frame(plot, CellOf(chosen, columns, side, gap, gridLeft), side, height, gap, right ? Right : Wrong);
@@ -89,7 +92,7 @@ internal static class OneShotRunPicture
     public static (int Width, int Height) Size(int classes)
     {
         var (rows, columns) = Grid(classes);
-        return (((columns + 1) * Cell) + 140, (rows * Cell) + 150);
+        return (((columns + 1) * Cell) + 140, (rows * (Cell + 15)) + 150);
     }
 
     /// <summary>Up to 5 classes in one row; up to 20 in rows of 5 (the official runs: 4 × 5); more in rows of 10.</summary>
@@ -100,12 +103,14 @@ internal static class OneShotRunPicture
     }
 
     private static (int Top, int Left) CellOf(int k, int columns, int side, int gap, int gridLeft) =>
-        ((k / columns) * (side + gap), gridLeft + ((k % columns) * (side + gap)));
+        ((k / columns) * (side + RowGap(gap)), gridLeft + ((k % columns) * (side + gap)));
+
+    private static int RowGap(int gap) => gap * 3 / 2;
 
     /// <summary>A rectangle just outside a cell; mosaic rows count down from the top, plot y up from the bottom.</summary>
     private static void Frame(Plot plot, (int Top, int Left) cell, int side, int height, int gap, Color colour)
     {
-        double pad = gap / 4.0;
+        double pad = gap / 5.0;
         double left = cell.Left - 0.5 - pad;
         double right = cell.Left + side - 0.5 + pad;
         double top = height - 0.5 - cell.Top + pad;
@@ -118,7 +123,7 @@ internal static class OneShotRunPicture
 
     private static void Label(Plot plot, string text, int left, int top, int side, int height, int gap)
     {
-        var label = plot.Add.Text(text, left + ((side - 1) / 2.0), height - 0.5 - top - side - (gap * 0.35));
+        var label = plot.Add.Text(text, left + ((side - 1) / 2.0), height - 0.5 - top - side - (gap * 0.5));
         label.Alignment = Alignment.UpperCenter;
         label.LabelFontSize = 11;
     }
