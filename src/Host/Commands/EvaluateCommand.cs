@@ -58,7 +58,7 @@ internal static partial class EvaluateCommand
     };
 
     public static Verb Create(ProductHost product) => new(
-        new Command("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per digit pair accuracy, N-way one-shot accuracy, and retrieval precision@1 and MAP@R on MNIST test images. A model.onnx beside the model gets the calibrated threshold.")
+        new Command("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per class pair accuracy, N-way k-shot accuracy (20-way one-shot within a group on unseen grouped classes), and retrieval precision@1 and MAP@R on the test images. A model.onnx beside the model gets the calibrated threshold.")
         {
             ModelOption, OutputOption, WaysOption, ShotsOption, WithinGroupOption, TrialsOption, SeedOption, ValidationPairsOption, ValidationSeedOption,
         },
