@@ -95,10 +95,10 @@ public static class OneShotRunsReader
     {
         var entries = files.Entries().Where(e => !e.Parts.Any(p => p.StartsWith('.') || p == "__MACOSX")).ToList();
 
-        // all_runs/run01/… (a zip of the folder): look through the single top folder unless it is itself a run.
+        // all_runs/run01/… (a zip of the folder): look through the single top folder when the runs' labels are one level down.
         int skip = 0;
         var tops = entries.Where(e => e.Parts.Length > 1).Select(e => e.Parts[0]).Distinct(StringComparer.Ordinal).ToList();
-        if (tops.Count == 1 && !entries.Any(e => e.Parts.Length == 2 && e.Parts[1] == LabelsName) && entries.All(e => e.Parts.Length > 2))
+        if (tops.Count == 1 && !entries.Any(e => e.Parts.Length == 2 && e.Parts[1] == LabelsName) && entries.Any(e => e.Parts.Length == 3 && e.Parts[2] == LabelsName))
         {
             skip = 1;
         }
