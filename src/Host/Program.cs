@@ -30,6 +30,8 @@ try
         ExportCommand.Create(product),
         EmbedCommand.Create(product),
         SearchCommand.Create(product),
+        OneShotRunsCommand.Create(product),
+        IdentifyCommand.Create(product),
         ServeCommand.Create(product),
     ];
     return await CommandLine.RunAsync(args, verbs, product);

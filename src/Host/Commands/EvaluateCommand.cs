@@ -24,10 +24,19 @@ internal static partial class EvaluateCommand
 
     private static readonly Option<string?> OutputOption = CommonOptions.Output("Folder for evaluation-full.json, roc.png and digit-pairs.png (default: the model's folder).");
 
-    private static readonly Option<int> WaysOption = new("--ways")
+    private static readonly Option<int?> WaysOption = new("--ways")
     {
-        Description = "N of the N-way one-shot trials (2 to the number of digits).",
-        DefaultValueFactory = _ => 10,
+        Description = "N of the N-way trials (default: 20 when the test classes are unseen in training (a class split), else 10; lowered to what the test classes allow).",
+    };
+
+    private static readonly Option<int?> ShotsOption = new("--shots")
+    {
+        Description = "Support images per class in each trial, k (default 1); a class scores the best similarity of its k supports.",
+    };
+
+    private static readonly Option<bool?> WithinGroupOption = new("--within-group")
+    {
+        Description = "Draw each trial's N classes from one group (an Omniglot alphabet) (default: true when the test classes are unseen and grouped).",
     };
 
     private static readonly Option<int> TrialsOption = new("--trials")
@@ -49,15 +58,14 @@ internal static partial class EvaluateCommand
     };
 
     public static Verb Create(ProductHost product) => new(
-        new Command("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per digit pair accuracy, N-way one-shot accuracy, and retrieval precision@1 and MAP@R on MNIST test images. A model.onnx beside the model gets the calibrated threshold.")
+        new Command("evaluate", "Evaluate trained weights: accuracy, ROC AUC, a calibrated threshold, equal error rate, per class pair accuracy, N-way k-shot accuracy (20-way one-shot within a group on unseen grouped classes), and retrieval precision@1 and MAP@R on the test images. A model.onnx beside the model gets the calibrated threshold.")
         {
-            ModelOption, OutputOption, WaysOption, TrialsOption, SeedOption, ValidationPairsOption, ValidationSeedOption,
+            ModelOption, OutputOption, WaysOption, ShotsOption, WithinGroupOption, TrialsOption, SeedOption, ValidationPairsOption, ValidationSeedOption,
         },
         (parsed, overrides, token) => RunAsync(product, parsed, overrides, token));
 
     private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides, CancellationToken cancellationToken)
     {
-        int ways = parsed.GetValue(WaysOption);
         int trials = parsed.GetValue(TrialsOption);
         if (trials is < 1 or > EvaluationOptions.MaxPairs)
         {
@@ -75,18 +83,26 @@ internal static partial class EvaluateCommand
         using var context = CommandContext.Create(product, overrides);
         var evaluation = context.Options<EvaluationOptions>();
         var split = await context.LoadSplitAsync(cancellationToken).ConfigureAwait(false);
-        if (ways < 2 || ways > split.Test.Count)
+        var shape = EpisodeShape.Resolve(split.Test, split.ClassesDisjoint, parsed.GetValue(WaysOption), parsed.GetValue(ShotsOption), parsed.GetValue(WithinGroupOption));
+        if (split.ClassesDisjoint)
         {
-            throw new UserInputException($"--ways must be between 2 and {split.Test.Count}, the number of digits (got {ways}).");
+            LogUnseen(context.Logger<EvaluationSuite>(), split.Test.Count, split.Validation.Count);
+        }
+
+        if (shape.Note is { } note)
+        {
+            LogLowered(context.Logger<EvaluationSuite>(), note);
         }
 
         var settings = new EvaluationSettings(
             evaluation,
             parsed.GetValue(ValidationPairsOption) ?? evaluation.TestPairs,
             parsed.GetValue(ValidationSeedOption) ?? unchecked(evaluation.Seed + 1),
-            ways,
+            shape.Ways,
             trials,
-            parsed.GetValue(SeedOption) ?? evaluation.Seed);
+            parsed.GetValue(SeedOption) ?? evaluation.Seed,
+            shape.Shots,
+            shape.WithinGroup);
         Run(context.Logger<EvaluationSuite>(), model, split, settings, output, cancellationToken);
         return ExitCode.Success;
     }
@@ -151,7 +167,8 @@ internal static partial class EvaluateCommand
 
         LogConfused(logger, string.Join(", ", table.MostConfused(5).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.A}/{p.B} {100 * p.Accuracy:F1}%"))));
         var oneShot = report.OneShot;
-        LogOneShot(logger, oneShot.Ways, oneShot.Accuracy, oneShot.CiLow, oneShot.CiHigh, oneShot.Trials, oneShot.Seed, 1.0 / oneShot.Ways);
+        LogOneShot(logger, oneShot.Ways, oneShot.Accuracy, oneShot.CiLow, oneShot.CiHigh, oneShot.Trials, oneShot.Seed, oneShot.Shots,
+            (oneShot.WithinGroup ? "drawn within one group" : "drawn from all test classes") + (report.UnseenTestClasses ? ", unseen in training" : string.Empty), 1.0 / oneShot.Ways);
         if (report.Retrieval is { } retrieval)
         {
             LogRetrieval(logger, retrieval.Queries, retrieval.PrecisionAt1, retrieval.MapAtR, retrieval.RankedBy, retrieval.LoneQueries);
@@ -179,8 +196,14 @@ internal static partial class EvaluateCommand
     [LoggerMessage(Level = LogLevel.Information, Message = "Most confused digit pairs: {Pairs}")]
     private static partial void LogConfused(ILogger logger, string pairs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "One-shot {Ways}-way accuracy {Accuracy:F4}, 95% CI [{Low:F4}, {High:F4}] (Wilson) over {Trials} trials (seed {Seed}); chance is {Chance:F3}")]
-    private static partial void LogOneShot(ILogger logger, int ways, double accuracy, double low, double high, int trials, int seed, double chance);
+    [LoggerMessage(Level = LogLevel.Information, Message = "One-shot {Ways}-way accuracy {Accuracy:F4}, 95% CI [{Low:F4}, {High:F4}] (Wilson) over {Trials} trials (seed {Seed}); {Shots}-shot, classes {Scope}; chance is {Chance:F3}")]
+    private static partial void LogOneShot(ILogger logger, int ways, double accuracy, double low, double high, int trials, int seed, int shots, string scope, double chance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Test} test classes are unseen in training (a split by class): the test pairs, the N-way trials and retrieval measure classes the model never saw, and the threshold is calibrated on the pairs of {Validation} validation classes it never saw either")]
+    private static partial void LogUnseen(ILogger logger, int test, int validation);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "N-way trials: {Note}")]
+    private static partial void LogLowered(ILogger logger, string note);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval on {Queries} test images, each against all the others (ranked by {RankedBy}): precision@1 {PrecisionAt1:F4}, MAP@R {MapAtR:F4} ({Lone} without another image of their digit left out); pytorch-metric-learning's MNIST example reports precision@1 0.979")]
     private static partial void LogRetrieval(ILogger logger, int queries, double precisionAt1, double mapAtR, string rankedBy, int lone);

@@ -25,4 +25,10 @@ internal sealed class EvaluationOptions
 
     /// <summary>Similarity above which a pair is called "same digit" (as the trainer counts accuracy: logit > 0).</summary>
     public double Threshold { get; set; } = 0.5;
+
+    /// <summary>
+    /// One-shot runs in the format of Omniglot's <c>all_runs.zip</c> (a folder or <c>.zip</c>) that a training run scores
+    /// its final weights on after the test evaluation, as the <c>one-shot-runs</c> verb does; empty: none.
+    /// </summary>
+    public string OneShotRuns { get; set; } = "";
 }

@@ -5,7 +5,9 @@ using Siamese.Pipeline.Data;
 namespace Siamese.Host.Evaluation;
 
 /// <summary>What <see cref="EvaluationSuite"/> needs besides the model: the pair sets' sizes and seeds and the one-shot protocol.</summary>
-internal sealed record EvaluationSettings(EvaluationOptions Evaluation, int ValidationPairs, int ValidationSeed, int Ways, int Trials, int OneShotSeed);
+/// <param name="Shots">Support images per class in the N-way trials (k).</param>
+/// <param name="WithinGroup">Each trial's classes are of one group (an Omniglot alphabet).</param>
+internal sealed record EvaluationSettings(EvaluationOptions Evaluation, int ValidationPairs, int ValidationSeed, int Ways, int Trials, int OneShotSeed, int Shots = 1, bool WithinGroup = false);
 
 /// <summary>The scores and curves of one evaluation, for the pictures.</summary>
 internal sealed record EvaluationOutcome(FullEvaluation Report, double[] RocFalsePositiveRate, double[] RocTruePositiveRate);
@@ -50,7 +52,7 @@ internal sealed class EvaluationSuite
         var table = DigitPairTable.Create(split.Test.Select(c => c.Label).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
         var (fpr, tpr) = ThresholdCalibration.RocCurve(scores, test.Labels);
 
-        var oneShot = new OneShotTask(split.Test.Select(c => c.Count).ToArray(), _settings.Ways, _settings.OneShotSeed);
+        var oneShot = new OneShotTask(split.Test.Select(c => c.Count).ToArray(), _settings.Ways, _settings.OneShotSeed, _settings.Shots, _settings.WithinGroup ? split.Test.Select(c => c.Group).ToArray() : null);
         var oneShotResult = oneShot.Score(oneShot.Trials(_settings.Trials), Scorer(split.Test), _model.ChunkImages / 2);
 
         var report = new FullEvaluation(
@@ -60,7 +62,8 @@ internal sealed class EvaluationSuite
             new CalibrationReport(validation.Count, _settings.ValidationSeed, calibrated.Threshold, calibrated.Accuracy, calibratedOnTest),
             ThresholdCalibration.EqualError(scores, test.Labels),
             table,
-            oneShotResult);
+            oneShotResult,
+            UnseenTestClasses: split.ClassesDisjoint);
         return new EvaluationOutcome(report, fpr, tpr);
     }
 

@@ -7,6 +7,7 @@ internal sealed record CalibrationReport(int ValidationPairs, int ValidationSeed
 /// <param name="AtThreshold">The fixed test pair set at Evaluation:Threshold: accuracy, ROC AUC, confusion counts.</param>
 /// <param name="DigitPairs">Accuracy per digit pair at Evaluation:Threshold.</param>
 /// <param name="Retrieval">Precision@1 and MAP@R of the test images against one another (null until measured).</param>
+/// <param name="UnseenTestClasses">No test class is a training class (a split by class or group): the pairs and trials measure classes the model never saw, and the threshold is calibrated on validation classes it never saw either.</param>
 internal sealed record FullEvaluation(
     string Model,
     DateTimeOffset EvaluatedAt,
@@ -15,4 +16,5 @@ internal sealed record FullEvaluation(
     EqualErrorRate EqualErrorRate,
     DigitPairTable DigitPairs,
     OneShotResult OneShot,
-    RetrievalReport? Retrieval = null);
+    RetrievalReport? Retrieval = null,
+    bool UnseenTestClasses = false);

@@ -73,7 +73,7 @@ internal sealed record DigitImageFile(byte[] Pixels, bool LooksDarkOnLight)
         }
     }
 
-    private static byte[] ReadBounded(string path)
+    internal static byte[] ReadBounded(string path)
     {
         if (RegularFile.Problem(path) is { } problem)
         {

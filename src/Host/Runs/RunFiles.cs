@@ -17,6 +17,8 @@ internal static class RunFiles
     public const string Onnx = OnnxExport.ModelName;
     public const string OnnxEmbedding = OnnxExport.EmbeddingName;
     public const string Evaluation = "evaluation.json";
+    public const string OneShotRuns = Siamese.Host.Evaluation.OneShotRunsScorer.ReportName;
+    public const string OneShotRunPicture = Siamese.Host.Evaluation.OneShotRunsScorer.PictureName;
     public const string TensorBoard = "tensorboard";
 
     /// <summary>Present while a process owns the folder.</summary>

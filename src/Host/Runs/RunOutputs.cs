@@ -103,4 +103,8 @@ internal sealed class RunOutputs
     }
 
     public void SaveEvaluation(EvaluationResult evaluation) => _run.WriteJson(RunFiles.Evaluation, evaluation);
+
+    /// <summary>The official one-shot runs' report and the picture of one run (<c>Evaluation:OneShotRuns</c>).</summary>
+    public void SaveOneShotRuns(OneShotRunsReport report, Pipeline.Data.OneShotRunSet runs) =>
+        OneShotRunsScorer.Write(report, runs, _run.File(RunFiles.OneShotRuns), _run.File(RunFiles.OneShotRunPicture));
 }

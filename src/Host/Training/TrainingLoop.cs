@@ -24,12 +24,15 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
         ArgumentNullException.ThrowIfNull(split);
         RunPreconditions.CheckData(split, settings.Model, settings.Training.ValidationSteps);
 
+        // Read before training, so that unusable runs are refused now rather than after the run.
+        var officialRuns = string.IsNullOrWhiteSpace(settings.Evaluation.OneShotRuns) ? null : OneShotRunsScorer.Read(settings.Evaluation.OneShotRuns, settings.Model, cancellationToken);
+
         // The validation set is taken while training starts: the first epoch's end needs it.
         var validation = ValidationSet.Start(split.Validation, settings.Pipeline, settings.Training.ValidationSteps, cancellationToken);
-        return await TrainerThread.Run(() => Train(split, outputs, validation, resume, cancellationToken)).ConfigureAwait(false);
+        return await TrainerThread.Run(() => Train(split, outputs, validation, resume, officialRuns, cancellationToken)).ConfigureAwait(false);
     }
 
-    private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, CancellationToken cancellationToken)
+    private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, OneShotRunSet? officialRuns, CancellationToken cancellationToken)
     {
         var training = settings.Training;
         var model = settings.Model.WithClasses(split.Train.Select(c => c.Name));
@@ -93,7 +96,7 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
             outputs.SaveProgress(progress, trainer);
         }
 
-        return Finish(trainer, progress, outputs, testPairs, cancellationToken);
+        return Finish(trainer, progress, outputs, testPairs, cancellationToken) with { OneShotRuns = ScoreOneShotRuns(trainer, outputs, officialRuns, cancellationToken) };
     }
 
     private TrainingProgress Resume(string checkpoint, SiameseTrainer trainer)
@@ -165,6 +168,20 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
         return new TrainingResult(progress.History, result);
     }
 
+    /// <summary>The final weights on <c>Evaluation:OneShotRuns</c>, as the <c>one-shot-runs</c> verb scores them.</summary>
+    private OneShotRunsReport? ScoreOneShotRuns(SiameseTrainer trainer, RunOutputs outputs, OneShotRunSet? runs, CancellationToken cancellationToken)
+    {
+        if (runs is null)
+        {
+            return null;
+        }
+
+        var report = OneShotRunsScorer.Score(trainer.Model, runs, trainer.Model.Source, cancellationToken);
+        outputs.SaveOneShotRuns(report, runs);
+        OneShotRunsScorer.Log(logger, report);
+        return report;
+    }
+
     private static double SinceProcessStart()
     {
         using var process = Process.GetCurrentProcess();
@@ -203,4 +220,8 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
 }
 
 /// <param name="Evaluation">The test pairs' evaluation; null when the data has no test classes.</param>
-internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult? Evaluation);
+internal sealed record TrainingResult(IReadOnlyList<EpochRecord> History, EvaluationResult? Evaluation)
+{
+    /// <summary>The final weights on <c>Evaluation:OneShotRuns</c>; null when none are configured.</summary>
+    public OneShotRunsReport? OneShotRuns { get; init; }
+}

@@ -41,9 +41,29 @@ public static class ImageFolderReader
         ArgumentNullException.ThrowIfNull(preparation);
         ArgumentNullException.ThrowIfNull(decode);
         var full = Path.GetFullPath(path);
+        return Read(full, preparation.Side, (file, name) =>
+        {
+            var picture = decode(file, name);
+            return preparation.Prepare(picture.Grey, picture.Width, picture.Height);
+        }, minimumPerClass: 2, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a folder or zip laid out as <see cref="Read(string, ImagePreparation, PictureDecoder, CancellationToken)"/>
+    /// reads it, each picture made a <paramref name="side"/>² model input by <paramref name="prepare"/>; classes with fewer
+    /// than <paramref name="minimumPerClass"/> pictures are left out (a gallery takes one, a training set two).
+    /// </summary>
+    /// <exception cref="DataFormatException">As the other overload.</exception>
+    public static ImageSet Read(string path, int side, PicturePreparer prepare, int minimumPerClass, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(prepare);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(side);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(minimumPerClass);
+        var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            return Read(full, new FolderSource(full), preparation, decode, cancellationToken);
+            return Read(full, new FolderSource(full), side, prepare, minimumPerClass, cancellationToken);
         }
 
         if (RegularFile.Problem(full) is { } problem)
@@ -57,10 +77,10 @@ public static class ImageFolderReader
         }
 
         using var zip = ZipSource.Open(full);
-        return Read(full, zip, preparation, decode, cancellationToken);
+        return Read(full, zip, side, prepare, minimumPerClass, cancellationToken);
     }
 
-    private static ImageSet Read(string source, IPictureSource pictures, ImagePreparation preparation, PictureDecoder decode, CancellationToken cancellationToken)
+    private static ImageSet Read(string source, IPictureSource pictures, int side, PicturePreparer prepare, int minimumPerClass, CancellationToken cancellationToken)
     {
         var (entries, ignored) = Select(source, pictures.Entries());
         var layout = Layout(source, entries.Select(e => e.Parts).ToList(), pictures.IsArchive);
@@ -71,9 +91,9 @@ public static class ImageFolderReader
             .ThenBy(g => g.Key.Name, StringComparer.Ordinal)
             .Select(g => (g.Key, Entries: g.Select(x => x.Entry).OrderBy(e => e.Name, StringComparer.Ordinal).ToList()))
             .ToList();
-        var singles = byClass.Where(c => c.Entries.Count < 2).Select(c => c.Key.Display).ToList();
-        var kept = byClass.Where(c => c.Entries.Count >= 2).ToList();
-        ImageSetLimits.Check(source, kept.Count, kept.Sum(c => c.Entries.Count), preparation.Side);
+        var singles = byClass.Where(c => c.Entries.Count < minimumPerClass).Select(c => c.Key.Display).ToList();
+        var kept = byClass.Where(c => c.Entries.Count >= minimumPerClass).ToList();
+        ImageSetLimits.Check(source, kept.Count, kept.Sum(c => c.Entries.Count), side);
         if (kept.Count == 0)
         {
             throw new DataFormatException(source, entries.Count == 0
@@ -81,7 +101,7 @@ public static class ImageFolderReader
                 : "has no class with two pictures or more: a Siamese network learns from pairs of one class");
         }
 
-        int imageSize = preparation.Side * preparation.Side;
+        int imageSize = side * side;
         var classes = new List<ImageClass>(kept.Count);
         var work = kept.SelectMany((c, label) => c.Entries.Select((e, index) => (Label: label, Index: index, Entry: e))).ToList();
         var pixels = kept.Select(c => new byte[c.Entries.Count * imageSize]).ToArray();
@@ -101,8 +121,7 @@ public static class ImageFolderReader
                 Parallel.For(0, files.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
                 {
                     var (label, index, entry) = work[first + i];
-                    var picture = decode(files[i], pictures.Describe(entry));
-                    preparation.Prepare(picture.Grey, picture.Width, picture.Height).CopyTo(pixels[label].AsSpan(index * imageSize));
+                    prepare(files[i], pictures.Describe(entry)).CopyTo(pixels[label].AsSpan(index * imageSize));
                 });
             }
             catch (AggregateException e) when (e.InnerExceptions.OfType<DataFormatException>().FirstOrDefault() is { } bad)
@@ -114,7 +133,7 @@ public static class ImageFolderReader
 
         for (int label = 0; label < kept.Count; label++)
         {
-            classes.Add(new ImageClass(label, preparation.Side, preparation.Side, pixels[label], kept[label].Key.Display, kept[label].Key.Group));
+            classes.Add(new ImageClass(label, side, side, pixels[label], kept[label].Key.Display, kept[label].Key.Group));
         }
 
         return new ImageSet(source, classes, layout.Grouped, singles, ignored);

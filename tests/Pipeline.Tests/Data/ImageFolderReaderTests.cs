@@ -105,6 +105,22 @@ public sealed class ImageFolderReaderTests : IDisposable
         Assert.Equal(1, set.IgnoredFiles);
     }
 
+    /// <summary>A gallery takes one picture per class: the same layout read with any preparer and a minimum of one.</summary>
+    [Fact]
+    public void Read_GalleryWithAPreparerAndOnePicturePerClass_KeepsEveryClass()
+    {
+        Write("set/a/1.png", Picture(1));
+        Write("set/a/2.png", Picture(2));
+        Write("set/b/1.png", Picture(3));
+
+        var set = ImageFolderReader.Read(Path.Combine(_root, "set"), 1, (bytes, name) => [bytes[2]], minimumPerClass: 1, CancellationToken.None);
+
+        Assert.Equal(["a", "b"], set.Classes.Select(c => c.Name));
+        Assert.Equal([2, 1], set.Classes.Select(c => c.Count));
+        Assert.Empty(set.SingleImageClasses);
+        Assert.Equal(3, set.Classes[1].Image(0)[0]);
+    }
+
     [Fact]
     public void Read_PicturesAtDifferentDepths_RefusedNamingOne()
     {
