@@ -54,7 +54,7 @@ public sealed class DataOptions
     [EnumDataType(typeof(SplitKind), ErrorMessage = "must be Images, Classes or Groups")]
     public SplitKind Split { get; set; } = SplitKind.Images;
 
-    /// <summary>The share of training images (or classes, or groups) held out for validation.</summary>
+    /// <summary>The share of training images (or classes, or groups) held out for validation; 0 with <c>Training:ValidationSteps=0</c> trains on everything.</summary>
     public double ValidationFraction { get; set; } = 0.2;
 
     /// <summary>The share held out for test, where the data has no test set of its own (an image set, or MNIST split by class).</summary>
@@ -91,9 +91,9 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
     public ValidateOptionsResult Validate(string? name, DataOptions options)
     {
         var failures = new List<string>();
-        if (!(options.ValidationFraction > 0 && options.ValidationFraction < 1))
+        if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
         {
-            failures.Add($"{DataOptions.SectionName}:{nameof(DataOptions.ValidationFraction)} must be between 0 and 1, exclusive (got {options.ValidationFraction}).");
+            failures.Add($"{DataOptions.SectionName}:{nameof(DataOptions.ValidationFraction)} must be at least 0 and below 1 (got {options.ValidationFraction}).");
         }
 
         if (options.Sources is { Length: 0 })

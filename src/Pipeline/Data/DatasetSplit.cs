@@ -135,7 +135,7 @@ public sealed record DatasetSplit(IReadOnlyList<ImageClass> Train, IReadOnlyList
     /// </summary>
     public static (int[] Train, int[] Validation) Partition(int count, double validationFraction, int seed)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validationFraction, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(validationFraction, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(validationFraction, 1);
         var order = Enumerable.Range(0, count).ToArray();
         new Random(seed).Shuffle(order);

@@ -39,7 +39,8 @@ internal static class VerifiedFile
 
             if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
             {
-                throw new DataFormatException(targetPath, $"{algorithm.Name} mismatch: got {actual}, expected {expected}; nothing was kept");
+                string name = algorithm == HashAlgorithmName.SHA256 ? "SHA-256" : algorithm.Name!;
+                throw new DataFormatException(targetPath, $"{name} mismatch: got {actual}, expected {expected}; nothing was kept");
             }
 
             File.Move(temporary, targetPath, overwrite: true);

@@ -39,8 +39,8 @@ public sealed class OptionsRegistrationTests
     }
 
     [Theory]
-    [InlineData("--Model:Tower=Cnv", "Model:Tower must be Mlp or Conv (got 'Cnv')")]
-    [InlineData("--Model:Tower=1", "Model:Tower must be Mlp or Conv (got '1')")]
+    [InlineData("--Model:Tower=Cnv", "Model:Tower must be Mlp, Conv or ConvBlocks (got 'Cnv')")]
+    [InlineData("--Model:Tower=1", "Model:Tower must be Mlp, Conv or ConvBlocks (got '1')")]
     [InlineData("--Pipeline:Augmentation:FillMode=mirror", "Pipeline:Augmentation:FillMode must be one of Constant, Nearest, Reflect, Wrap (got 'mirror')")]
     [InlineData("--Pipeline:Augmentation:Semantics=0", "Pipeline:Augmentation:Semantics must be one of AsNamed, TfKeras, KerasPreprocessing112 (got '0')")]
     public void ValidateAll_EnumerationNotANameOfIt_OneLineNamingTheKeyAndTheChoices(string setting, string expected)
