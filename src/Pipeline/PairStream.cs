@@ -39,8 +39,17 @@ public sealed class PairStream : IBatchStream
     public ChannelReader<PairBatch> Batches { get; }
 
     /// <summary>Items waiting in the batch channel and in each digit's channel, e.g. "batches 8, digits 0:4 1:3 …".</summary>
-    public string DescribeQueues() =>
-        $"batches {Batches.Count}, digits {string.Join(' ', _digits.Select((d, i) => $"{d}:{_digitQueues[i].Count}"))}";
+    /// <summary>The queues' depths for the log: each class's when there are few (MNIST's ten), else how many and their range.</summary>
+    public string DescribeQueues()
+    {
+        if (_digits.Length <= 12)
+        {
+            return $"batches {Batches.Count}, classes {string.Join(' ', _digits.Select((d, i) => $"{d}:{_digitQueues[i].Count}"))}";
+        }
+
+        var depths = _digitQueues.Select(q => q.Count).ToArray();
+        return $"batches {Batches.Count}, {depths.Length} class queues holding {depths.Min()} to {depths.Max()} blocks ({depths.Sum()} in all)";
+    }
 
     public PairBatchPool Pool { get; }
 

@@ -27,7 +27,9 @@ internal sealed class ValidationSet
     public static ValidationSet Start(IReadOnlyList<ImageClass> classes, PipelineOptions options, int steps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var fixedPairs = options.Validation.Fresh ? null : Task.Run(() => ValidationPairs.TakeAsync(classes, options, steps, 0, cancellationToken), cancellationToken);
+        var fixedPairs = steps == 0 ? Task.FromResult(ValidationPairs.From([]))
+            : options.Validation.Fresh ? null
+            : Task.Run(() => ValidationPairs.TakeAsync(classes, options, steps, 0, cancellationToken), cancellationToken);
         return new ValidationSet(classes, options, steps, fixedPairs);
     }
 
