@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Siamese.Host.Cli;
+using Siamese.Host.Imaging;
 using Siamese.Host.Configuration;
 using Siamese.Host.Serving;
 using Siamese.Pipeline.Data;
@@ -42,10 +43,8 @@ internal static partial class ServeCommand
     private static async Task<int> RunAsync(ProductHost product, ParseResult parsed, string[] overrides, CancellationToken cancellationToken)
     {
         var model = CommonOptions.ResolveModel(parsed.GetValue(ModelOption)!);
-        if (model.Options.InputSize != DigitImage.Side * DigitImage.Side)
-        {
-            throw new UserInputException($"--model {model.Path} takes {model.Options.InputSize} inputs, not 28x28 images.");
-        }
+        // A model that cannot score pictures (no square input, no recorded preparation) is refused here, by its description.
+        _ = new ModelPicture(model.Options, invertDigits: false);
 
         var builder = product.CreateWebBuilder(overrides);
 

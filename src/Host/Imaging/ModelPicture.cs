@@ -46,6 +46,9 @@ internal sealed class ModelPicture
         _invertDigits = invertDigits;
     }
 
+    /// <summary>The model was trained on MNIST: a picture is made MNIST-like.</summary>
+    public bool IsMnist => _preparation is null;
+
     /// <summary>Bytes of one prepared picture (the model's input size).</summary>
     public int InputSize { get; }
 
@@ -59,13 +62,23 @@ internal sealed class ModelPicture
 
     /// <summary>A picture file's bytes as the model's input; <paramref name="name"/> names the file in errors.</summary>
     /// <exception cref="DataFormatException">The bytes are not a PNG or JPEG picture, or (for an MNIST model) it shows no digit.</exception>
-    public byte[] Prepare(byte[] file, string name)
+    public byte[] Prepare(byte[] file, string name) => Prepare(file, name, _preparation?.Invert ?? _invertDigits, PictureFile.MaxSide);
+
+    /// <summary>
+    /// A picture of unknown ink (a drawing or an upload) as the model's input: dark ink on light paper is inverted
+    /// when <paramref name="invert"/> says so, or, when it is null, when the picture's border is light. Every model
+    /// takes ink high; what the training pictures looked like does not say what a user's picture looks like.
+    /// </summary>
+    /// <param name="maxSide">Pictures wider or taller are refused from their header.</param>
+    /// <param name="invertHint">How the user asks for inversion, for the message about a dark digit on light paper.</param>
+    /// <exception cref="DataFormatException">The bytes are not a PNG or JPEG picture, it is too large, or (for an MNIST model) it shows no digit.</exception>
+    public byte[] Prepare(byte[] file, string name, bool? invert, int maxSide, string invertHint = "--invert")
     {
         if (_preparation is not { } preparation)
         {
             try
             {
-                return DigitImageFile.FromBytes(file, name, _invertDigits).Pixels;
+                return DigitImageFile.FromBytes(file, name, invert, maxSide, invertHint).Pixels;
             }
             catch (UserInputException e)
             {
@@ -76,8 +89,35 @@ internal sealed class ModelPicture
             }
         }
 
-        var picture = PictureFile.Decode(file, name, background: preparation.Invert ? 255f : 0f);
-        return preparation.Prepare(picture.Grey, picture.Width, picture.Height);
+        var picture = PictureFile.Decode(file, name, background: (invert ?? true) ? 255f : 0f, maxSide);
+        bool inverting = invert ?? LightBorder(picture);
+        if (inverting != (invert ?? true))
+        {
+            // Transparent parts are paper: black once the picture is read as light ink on dark.
+            picture = PictureFile.Decode(file, name, background: inverting ? 255f : 0f, maxSide);
+        }
+
+        return (preparation with { Invert = inverting }).Prepare(picture.Grey, picture.Width, picture.Height);
+    }
+
+    /// <summary>Whether the picture's border is light: paper behind dark ink.</summary>
+    private static bool LightBorder(GreyPicture picture)
+    {
+        double sum = 0;
+        int count = 0;
+        for (int c = 0; c < picture.Width; c++)
+        {
+            sum += picture.Grey[c] + picture.Grey[((picture.Height - 1) * picture.Width) + c];
+            count += 2;
+        }
+
+        for (int r = 0; r < picture.Height; r++)
+        {
+            sum += picture.Grey[r * picture.Width] + picture.Grey[(r * picture.Width) + picture.Width - 1];
+            count += 2;
+        }
+
+        return sum / count > 127;
     }
 
     /// <summary>A picture file as the model's input.</summary>

@@ -7,7 +7,7 @@ using Siamese.Host.Training;
 namespace Siamese.Host.Serving;
 
 // What the JSON API sends and takes. Images are row-major arrays of whole numbers 0–255; "given" holds the pixels
-// the model was given when the request uploaded picture files (after they were made MNIST-like).
+// the model was given when the request uploaded picture files (prepared as the model's pictures are: made MNIST-like for an MNIST model).
 
 /// <summary>The body of <c>POST /api/similarity</c> as JSON (or the parts of a multipart upload).</summary>
 internal sealed record SimilarityRequest(int[] Left, int[] Right);

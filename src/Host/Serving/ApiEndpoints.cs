@@ -171,7 +171,7 @@ internal static class ApiEndpoints
     {
         var query = ApiQuery.Of(context.Request, [.. parameters, "invert"]);
         var parsed = parse(query);
-        var images = await RequestImages.ReadAsync(context, fields, Limits(context), served.InputSize, query.Invert()).ConfigureAwait(false);
+        var images = await RequestImages.ReadAsync(context, fields, Limits(context), served.Pictures, query.Invert()).ConfigureAwait(false);
         return (images, parsed);
     }
 

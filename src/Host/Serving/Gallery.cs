@@ -66,11 +66,18 @@ internal sealed partial class Gallery
     /// on light paper when <paramref name="invert"/>, else decided per picture from its border).
     /// </summary>
     /// <exception cref="UserInputException">The folder holds no picture, or too many.</exception>
-    public static async Task<Gallery> LoadAsync(string gallery, bool invert, IServiceProvider services, int maxImages, CancellationToken cancellationToken)
+    /// <param name="pictures">How the model's pictures are prepared; a model trained on an image set takes a folder gallery only.</param>
+    public static async Task<Gallery> LoadAsync(string gallery, bool invert, ModelPicture pictures, IServiceProvider services, int maxImages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(pictures);
         if (DigitSource.Splits.Contains(gallery))
         {
+            if (!pictures.IsMnist)
+            {
+                throw new UserInputException($"--gallery {gallery} is an MNIST split, and this model was trained on an image set: give a folder of its kind of pictures, <class>/<picture> (for Omniglot, characters it has not seen).");
+            }
+
             var data = await services.GetRequiredService<DataService>().LoadDatasetAsync(cancellationToken).ConfigureAwait(false);
             var options = services.GetRequiredService<IOptions<DataOptions>>().Value;
             var (train, validation) = DatasetSplit.Partition(data.Train.Count, options.ValidationFraction, options.SplitSeed);
@@ -90,10 +97,10 @@ internal sealed partial class Gallery
             throw new UserInputException($"--gallery '{gallery}' is neither a split ({string.Join(", ", DigitSource.Splits)}) nor a folder of pictures.");
         }
 
-        return FromFolder(folder, invert, maxImages, services.GetRequiredService<ILogger<Gallery>>(), cancellationToken);
+        return FromFolder(folder, invert, pictures, maxImages, services.GetRequiredService<ILogger<Gallery>>(), cancellationToken);
     }
 
-    private static Gallery FromFolder(string folder, bool invert, int maxImages, ILogger logger, CancellationToken cancellationToken)
+    private static Gallery FromFolder(string folder, bool invert, ModelPicture pictures, int maxImages, ILogger logger, CancellationToken cancellationToken)
     {
         var enumeration = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden | FileAttributes.System };
         var files = Directory.EnumerateFiles(folder, "*", enumeration)
@@ -106,7 +113,7 @@ internal sealed partial class Gallery
             throw new UserInputException($"--gallery {folder} holds more than {maxImages} pictures (Serve:MaxGalleryImages).");
         }
 
-        var pixels = new List<byte>(files.Length * DigitImage.Side * DigitImage.Side);
+        var pixels = new List<byte>(files.Length * pictures.InputSize);
         var names = new List<string>();
         var classNames = new List<string>();
         var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -115,12 +122,12 @@ internal sealed partial class Gallery
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            DigitImageFile picture;
+            byte[] picture;
             try
             {
-                picture = DigitImageFile.Load(file, invert ? true : null);
+                picture = pictures.Prepare(DigitImageFile.ReadBounded(file), file, invert ? true : null, PictureFile.MaxSide);
             }
-            catch (UserInputException e)
+            catch (Exception e) when (e is UserInputException or DataFormatException)
             {
                 if (skipped++ < 5)
                 {
@@ -138,7 +145,7 @@ internal sealed partial class Gallery
                 classNames.Add(className);
             }
 
-            pixels.AddRange(picture.Pixels);
+            pixels.AddRange(picture);
             names.Add(relative);
             classOf.Add(c);
         }
@@ -153,7 +160,7 @@ internal sealed partial class Gallery
             throw new UserInputException($"--gallery {folder} holds no usable PNG or JPEG picture.");
         }
 
-        return new Gallery(folder, [.. pixels], [.. classOf], classNames, i => names[i], DigitImage.Side * DigitImage.Side);
+        return new Gallery(folder, [.. pixels], [.. classOf], classNames, i => names[i], pictures.InputSize);
     }
 
     /// <summary>Embeds every image with <paramref name="model"/> and places them on the map.</summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Siamese.Host.Configuration;
 using Siamese.Host.Imaging;
+using Siamese.Pipeline.Data;
 
 namespace Siamese.Host.Serving;
 
@@ -32,8 +33,9 @@ internal sealed class RequestImages
     /// <summary>The images of <paramref name="field"/> one after another, as the model's batch calls take them.</summary>
     public byte[] Concatenated(string field) => [.. _fields[field].SelectMany(image => image)];
 
+    /// <param name="pictures">How an uploaded picture becomes the model's input.</param>
     /// <param name="invert">Uploads: dark digits on light paper (true), light on dark (false), or decided per picture from its border (null).</param>
-    public static async Task<RequestImages> ReadAsync(HttpContext context, IReadOnlyList<ImageField> fields, ServeOptions limits, int inputSize, bool? invert)
+    public static async Task<RequestImages> ReadAsync(HttpContext context, IReadOnlyList<ImageField> fields, ServeOptions limits, ModelPicture pictures, bool? invert)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(limits);
@@ -46,7 +48,7 @@ internal sealed class RequestImages
 
         if (mediaType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            var parsed = await RequestBody.ReadAsync(request, limits.MaxRequestBodyBytes, body => PixelJson.Parse(body, fields, inputSize, limits.MaxImagesPerRequest), context.RequestAborted).ConfigureAwait(false);
+            var parsed = await RequestBody.ReadAsync(request, limits.MaxRequestBodyBytes, body => PixelJson.Parse(body, fields, pictures.InputSize, limits.MaxImagesPerRequest), context.RequestAborted).ConfigureAwait(false);
             return new RequestImages(parsed, uploaded: false);
         }
 
@@ -63,7 +65,7 @@ internal sealed class RequestImages
             var images = new Dictionary<string, List<byte[]>>(StringComparer.Ordinal);
             foreach (var (name, parts) in files)
             {
-                images[name] = [.. parts.Select((bytes, i) => Normalised(bytes, parts.Count == 1 ? $"'{name}'" : $"'{name}' #{i + 1}", invert, limits.MaxImageSide, inputSize))];
+                images[name] = [.. parts.Select((bytes, i) => Normalised(bytes, parts.Count == 1 ? $"'{name}'" : $"'{name}' #{i + 1}", invert, limits.MaxImageSide, pictures))];
             }
 
             return new RequestImages(images, uploaded: true);
@@ -122,14 +124,16 @@ internal sealed class RequestImages
         return files;
     }
 
-    private static byte[] Normalised(byte[] bytes, string name, bool? invert, int maxSide, int inputSize)
+    /// <summary>An uploaded picture prepared as the model's pictures are (<see cref="ModelPicture"/>); a bad one is a 400 saying why.</summary>
+    private static byte[] Normalised(byte[] bytes, string name, bool? invert, int maxSide, ModelPicture pictures)
     {
-        var picture = DigitImageFile.FromBytes(bytes, name, invert, maxSide, "invert=true");
-        if (picture.Pixels.Length != inputSize)
+        try
         {
-            throw ApiProblem.BadRequest($"Pictures are made {picture.Pixels.Length} pixels (28×28); this model takes {inputSize}: send pixel arrays instead.");
+            return pictures.Prepare(bytes, name, invert, maxSide, "invert=true");
         }
-
-        return picture.Pixels;
+        catch (DataFormatException e)
+        {
+            throw ApiProblem.BadRequest($"Image {e.FilePath} {e.Problem}.");
+        }
     }
 }

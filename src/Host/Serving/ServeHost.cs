@@ -14,6 +14,7 @@ using Microsoft.Extensions.Options;
 using Siamese.Host.Cli;
 using Siamese.Host.Commands;
 using Siamese.Host.Configuration;
+using Siamese.Host.Imaging;
 using Siamese.Model;
 using Siamese.Pipeline.Data;
 
@@ -107,7 +108,7 @@ internal static partial class ServeHost
             var classes = ModelClasses.Of(model);
             var (threshold, source) = ExportCommand.Calibrated(logger, setup.Model)
                 ?? (services.GetRequiredService<IOptions<EvaluationOptions>>().Value.Threshold, "Evaluation:Threshold");
-            var gallery = await Gallery.LoadAsync(setup.Gallery, setup.InvertGallery, services, options.MaxGalleryImages, cancellationToken).ConfigureAwait(false);
+            var gallery = await Gallery.LoadAsync(setup.Gallery, setup.InvertGallery, new ModelPicture(model.Options, invertDigits: false), services, options.MaxGalleryImages, cancellationToken).ConfigureAwait(false);
             gallery.Embed(model, cancellationToken);
             LogLoaded(logger, model.Source, threshold, source, gallery.Count, gallery.Name);
             return new ServedModel(model, classes, gallery, threshold, source, new ScoringSettings(options.MaxBatchPairs, options.MaxConcurrentRequests, options.TorchThreads));

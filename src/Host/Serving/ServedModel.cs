@@ -1,3 +1,4 @@
+using Siamese.Host.Imaging;
 using Siamese.Model;
 
 namespace Siamese.Host.Serving;
@@ -27,6 +28,7 @@ internal sealed class ServedModel : IDisposable
         }
 
         Model = model;
+        Pictures = new ModelPicture(model.Options, invertDigits: false);
         Classes = classes;
         Gallery = gallery;
         Threshold = threshold;
@@ -35,6 +37,9 @@ internal sealed class ServedModel : IDisposable
     }
 
     public SiameseModel Model { get; }
+
+    /// <summary>How an uploaded or drawn picture becomes the model's input.</summary>
+    public ModelPicture Pictures { get; }
 
     public ModelClasses Classes { get; }
 
