@@ -108,7 +108,8 @@ internal sealed partial class DataService
 
     /// <summary>Each class's count when there are few classes (MNIST's ten digits), else how many classes and groups.</summary>
     private static string Counts(IReadOnlyList<ImageClass> sets) =>
-        sets.Count <= 12
+        sets.Count == 0 ? "no classes"
+        : sets.Count <= 12
             ? "per class " + string.Join(' ', sets.Select(s => $"{s.Name}:{s.Count}"))
             : $"{sets.Count} classes" + (sets.Any(s => s.Group is not null) ? $" of {sets.Select(s => s.Group).Distinct().Count()} groups" : string.Empty);
 
