@@ -54,6 +54,60 @@ public sealed class PairStreamTests
         });
     }
 
+    /// <summary>Many classes (Omniglot's full background set has 964): batches planned in rounds of several.</summary>
+    private static readonly IReadOnlyList<ImageClass> ManyClasses = TestDigits.RandomClasses(classes: 600, count: 3, height: 8, width: 8, seed: 5);
+
+    [Fact]
+    public void RoundBatches_ManyClasses_SeveralBatchesPerRoundFewClassesOne()
+    {
+        Assert.Equal(1, PairingStage.RoundBatches(10, batchSize: 128, imageSize: 784));
+        Assert.True(PairingStage.RoundBatches(600, batchSize: 16, imageSize: 64) > 1);
+        Assert.Equal(1, PairingStage.RoundBatches(1000, batchSize: 64, imageSize: 1 << 20));
+    }
+
+    [Fact]
+    public async Task Start_ManyClasses_DeterministicWhateverTheWorkersAndResumable()
+    {
+        var one = Options(workers: 1);
+        var two = Options(workers: 2);
+
+        var first = await ReadAsync(ManyClasses, one, StreamSettings.Training(one), skip: 0, count: 60);
+        var second = await ReadAsync(ManyClasses, two, StreamSettings.Training(two), skip: 0, count: 60);
+        var resumed = await ReadAsync(ManyClasses, two, StreamSettings.Training(two), skip: 37, count: 23);
+
+        AssertSameBatches(first, second);
+        AssertSameBatches(first.Skip(37).ToArray(), resumed);
+    }
+
+    [Fact]
+    public async Task Start_ManyClasses_BalancedOverPairsAndClasses()
+    {
+        var options = Options(workers: 2);
+
+        var batches = await ReadAsync(ManyClasses, options, StreamSettings.Training(options), skip: 0, count: 1500);
+
+        var uses = new int[ManyClasses.Count];
+        foreach (var batch in batches)
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                bool positive = i < (options.BatchSize + 1) / 2;
+                Assert.Equal(positive ? 1f : 0f, batch.Labels[i]);
+                Assert.Equal(positive, batch.LeftClasses[i] == batch.RightClasses[i]);
+                uses[batch.LeftClasses[i]]++;
+                uses[batch.RightClasses[i]]++;
+            }
+        }
+
+        // 1,500 batches of 10 images over 600 classes: 25 each on average. Classes drawn uniformly (same pairs count
+        // two images of one class) give a variance near 40; a skew towards some classes would inflate it.
+        double mean = uses.Average();
+        double variance = uses.Select(u => (u - mean) * (u - mean)).Average();
+        Assert.Equal(25, mean);
+        Assert.All(uses, u => Assert.InRange(u, 1, 70));
+        Assert.InRange(variance, 25, 60);
+    }
+
     [Fact]
     public async Task TakeAsync_ValidationStream_SamePairsEveryTimeAndUnaugmented()
     {
