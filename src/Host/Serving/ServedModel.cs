@@ -17,6 +17,7 @@ internal sealed record GalleryMatch(int Rank, int Index, string Id, string Class
 internal sealed class ServedModel : IDisposable
 {
     private readonly ScoringQueue _queue;
+    private readonly PreparedReferences _gallery;
 
     public ServedModel(SiameseModel model, ModelClasses classes, Gallery gallery, double threshold, string thresholdSource, ScoringSettings scoring)
     {
@@ -28,6 +29,7 @@ internal sealed class ServedModel : IDisposable
         }
 
         Model = model;
+        _gallery = model.Prepare(gallery.Embeddings);
         Pictures = new ModelPicture(model.Options, invertDigits: false);
         Classes = classes;
         Gallery = gallery;
@@ -80,8 +82,9 @@ internal sealed class ServedModel : IDisposable
     }
 
     /// <summary>
-    /// Several searches in three model calls: the queries' embeddings, one ranking of the gallery for all of them, and the
-    /// pairwise similarities of each query with its matches (the ones <c>/api/similarity</c> gives for the same two images).
+    /// Several searches in three model calls: the queries' embeddings, one ranking of the gallery (prepared once) for all
+    /// of them, and the similarity of each query with its matches from their embeddings (the ones
+    /// <c>/api/similarity</c> gives for the same two images, up to float rounding, without embedding the gallery again).
     /// </summary>
     private GalleryMatch[][] Search(IReadOnlyList<SearchQuery> queries)
     {
@@ -94,21 +97,24 @@ internal sealed class ServedModel : IDisposable
         }
 
         var found = new int[queries.Count * k];
-        Model.Rank(Embed(images), Gallery.Embeddings, [], found);
+        var embeddings = Embed(images);
+        Model.Rank(embeddings, _gallery, [], found);
+        int width = Model.EmbeddingSize;
         int pairs = queries.Sum(q => q.K);
-        var lefts = new byte[pairs * size];
-        var rights = new byte[pairs * size];
+        var lefts = new float[pairs * width];
+        var rights = new float[pairs * width];
         int p = 0;
         for (int q = 0; q < queries.Count; q++)
         {
             for (int r = 0; r < queries[q].K; r++, p++)
             {
-                queries[q].Image.CopyTo(lefts, p * size);
-                Gallery.Image(found[(q * k) + r]).CopyTo(rights.AsSpan(p * size));
+                embeddings.AsSpan(q * width, width).CopyTo(lefts.AsSpan(p * width));
+                Gallery.Embeddings.AsSpan(found[(q * k) + r] * width, width).CopyTo(rights.AsSpan(p * width));
             }
         }
 
-        var similarities = Model.Similarities(lefts, rights);
+        var similarities = new float[pairs];
+        Model.SimilaritiesOfEmbeddings(lefts, rights, similarities);
         var results = new GalleryMatch[queries.Count][];
         p = 0;
         for (int q = 0; q < queries.Count; q++)
@@ -135,6 +141,7 @@ internal sealed class ServedModel : IDisposable
     public void Dispose()
     {
         _queue.Dispose();
+        _gallery.Dispose();
         Model.Dispose();
     }
 }

@@ -30,16 +30,22 @@ internal static class EmbeddingRanking
     /// </summary>
     public static void Rank(SiameseNetwork network, ReadOnlySpan<float> queries, ReadOnlySpan<float> references, int width, ReadOnlySpan<int> excluded, Span<int> ranked, Span<float> similarities)
     {
+        using var prepared = new PreparedReferences(null, network, references, width);
+        Rank(network, queries, prepared, excluded, ranked, similarities);
+    }
+
+    /// <summary>As the other overload, against references prepared once.</summary>
+    public static void Rank(SiameseNetwork network, ReadOnlySpan<float> queries, PreparedReferences references, ReadOnlySpan<int> excluded, Span<int> ranked, Span<float> similarities)
+    {
+        int width = references.Width;
         int queryCount = queries.Length / width;
         int k = ranked.Length / queryCount;
         using var noGrad = no_grad();
-        using var outer = NewDisposeScope();
-        Tensor referenceRows = Stage(references, width);
         for (int start = 0; start < queryCount; start += ChunkQueries)
         {
             int n = Math.Min(ChunkQueries, queryCount - start);
             using var scope = NewDisposeScope();
-            Tensor scores = Scores(network, Stage(queries.Slice(start * width, n * width), width), referenceRows);
+            Tensor scores = Scores(network, Stage(queries.Slice(start * width, n * width), width), references);
             if (!excluded.IsEmpty)
             {
                 Exclude(scores, excluded.Slice(start, n));
@@ -57,16 +63,17 @@ internal static class EmbeddingRanking
     }
 
     /// <summary>Scores [Q, R], higher = more similar. Intermediate tensors go to the caller's dispose scope, which must exist.</summary>
-    public static Tensor Scores(SiameseNetwork network, Tensor queries, Tensor references)
+    public static Tensor Scores(SiameseNetwork network, Tensor queries, PreparedReferences references)
     {
         if (network.IsContrastive)
         {
-            return SquaredDistances(queries, references).neg();
+            Tensor queryNorms = queries.square().sum(1, keepdim: true);
+            return (queryNorms + references.Norms! - (2 * queries.mm(references.Transposed!))).clamp_min(0).neg();
         }
 
         if (network.IsCosine)
         {
-            return nn.functional.normalize(queries, dim: 1, eps: 1e-8).mm(nn.functional.normalize(references, dim: 1, eps: 1e-8).t());
+            return nn.functional.normalize(queries, dim: 1, eps: 1e-8).mm(references.Transposed!);
         }
 
         var head = network.Head!;
@@ -75,20 +82,13 @@ internal static class EmbeddingRanking
         if (network.SquaredDistance)
         {
             Tensor queryTerm = queries.square().matmul(weight).unsqueeze(1);
-            Tensor referenceTerm = references.square().matmul(weight).unsqueeze(0);
-            return queryTerm + referenceTerm - (2 * (queries * weight)).mm(references.t()) + bias;
+            return queryTerm + references.Norms! - (2 * (queries * weight)).mm(references.Transposed!) + bias;
         }
 
-        Tensor logits = zeros(queries.shape[0], references.shape[0]) + bias;
-        foreach (var (columns, sign) in new[] { (weight.gt(0).nonzero().view(-1), 1), (weight.lt(0).nonzero().view(-1), -1) })
+        Tensor logits = zeros(queries.shape[0], references.Count) + bias;
+        foreach (var (columns, scale, scaled, sign) in references.Parts)
         {
-            if (columns.shape[0] == 0)
-            {
-                continue;
-            }
-
-            Tensor scale = weight.index_select(0, columns).abs();
-            Tensor distances = cdist(queries.index_select(1, columns) * scale, references.index_select(1, columns) * scale, p: 1);
+            Tensor distances = cdist(queries.index_select(1, columns) * scale, scaled, p: 1);
             logits = sign > 0 ? logits + distances : logits - distances;
         }
 
@@ -152,17 +152,10 @@ internal static class EmbeddingRanking
         }
     }
 
-    private static Tensor Stage(ReadOnlySpan<float> rows, int width)
+    internal static Tensor Stage(ReadOnlySpan<float> rows, int width)
     {
         Tensor staged = empty(rows.Length / width, width);
         rows.CopyTo(MemoryMarshal.Cast<byte, float>(staged.bytes));
         return staged;
-    }
-
-    private static Tensor SquaredDistances(Tensor queries, Tensor references)
-    {
-        Tensor queryNorms = queries.square().sum(1, keepdim: true);
-        Tensor referenceNorms = references.square().sum(1).unsqueeze(0);
-        return (queryNorms + referenceNorms - (2 * queries.mm(references.t()))).clamp_min(0);
     }
 }

@@ -219,25 +219,71 @@ public sealed class SiameseModel : IDisposable
     public void Rank(ReadOnlySpan<float> queries, ReadOnlySpan<float> references, ReadOnlySpan<int> excluded, Span<int> ranked, Span<float> similarities = default)
     {
         int width = EmbeddingSize;
-        if (queries.Length % width != 0 || references.Length % width != 0 || queries.IsEmpty)
+        if (references.Length % width != 0)
         {
-            throw new ArgumentException($"Embeddings have {width} values each; got {queries.Length} query and {references.Length} reference values.", nameof(queries));
+            throw new ArgumentException($"Embeddings have {width} values each; got {references.Length} reference values.", nameof(references));
+        }
+
+        CheckRanking(queries, references.Length / width, excluded, ranked, similarities);
+        using var call = Enter();
+        EmbeddingRanking.Rank(network, queries, references, width, excluded, ranked, similarities);
+    }
+
+    /// <summary>
+    /// As <see cref="Rank(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{int}, Span{int}, Span{float})"/>,
+    /// against references this model prepared once with <see cref="Prepare"/>: for a gallery searched many times.
+    /// </summary>
+    public void Rank(ReadOnlySpan<float> queries, PreparedReferences references, ReadOnlySpan<int> excluded, Span<int> ranked, Span<float> similarities = default)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        if (!ReferenceEquals(references.Owner, this))
+        {
+            throw new ArgumentException("These references were prepared by another model.", nameof(references));
+        }
+
+        CheckRanking(queries, references.Count, excluded, ranked, similarities);
+        using var call = Enter();
+        references.ThrowIfDisposed();
+        EmbeddingRanking.Rank(network, queries, references, excluded, ranked, similarities);
+    }
+
+    /// <summary>
+    /// Copies reference embeddings (row-major [R, <see cref="EmbeddingSize"/>]) into the form this model's score ranks
+    /// against, once, so that each later <see cref="Rank(ReadOnlySpan{float}, PreparedReferences, ReadOnlySpan{int}, Span{int}, Span{float})"/>
+    /// only embeds and scores its queries. The result holds tensors: dispose it before or with the model. It reflects
+    /// the weights at the time of the call (a trainer's borrowed model goes on changing).
+    /// </summary>
+    public PreparedReferences Prepare(ReadOnlySpan<float> references)
+    {
+        int width = EmbeddingSize;
+        if (references.IsEmpty || references.Length % width != 0)
+        {
+            throw new ArgumentException($"Embeddings have {width} values each; got {references.Length} reference values.", nameof(references));
+        }
+
+        using var call = Enter();
+        return new PreparedReferences(this, network, references, width);
+    }
+
+    private void CheckRanking(ReadOnlySpan<float> queries, int referenceCount, ReadOnlySpan<int> excluded, Span<int> ranked, Span<float> similarities)
+    {
+        int width = EmbeddingSize;
+        if (queries.Length % width != 0 || queries.IsEmpty)
+        {
+            throw new ArgumentException($"Embeddings have {width} values each; got {queries.Length} query values.", nameof(queries));
         }
 
         int queryCount = queries.Length / width;
         int k = ranked.Length / queryCount;
-        if (k < 1 || ranked.Length % queryCount != 0 || k > references.Length / width)
+        if (k < 1 || ranked.Length % queryCount != 0 || k > referenceCount)
         {
-            throw new ArgumentException($"{queryCount} queries need room for k ranked references each, 1 ≤ k ≤ {references.Length / width}; got {ranked.Length}.", nameof(ranked));
+            throw new ArgumentException($"{queryCount} queries need room for k ranked references each, 1 ≤ k ≤ {referenceCount}; got {ranked.Length}.", nameof(ranked));
         }
 
         if ((!excluded.IsEmpty && excluded.Length != queryCount) || (!similarities.IsEmpty && similarities.Length != ranked.Length))
         {
             throw new ArgumentException($"{queryCount} queries need {queryCount} exclusions (or none) and {ranked.Length} similarities (or none).", nameof(excluded));
         }
-
-        using var call = Enter();
-        EmbeddingRanking.Rank(network, queries, references, width, excluded, ranked, similarities);
     }
 
     /// <summary>
