@@ -94,6 +94,30 @@ public sealed class BadInputTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("train-images-idx3-ubyte: truncated", result.Output);
         Assert.DoesNotContain("   at ", result.Output);
+        Assert.False(Directory.Exists(Path.Combine(host.Home, "runs")), "a refused run left its folder");
+    }
+
+    [Fact]
+    public void Train_CorruptImageInAnImageSet_ExitsTwoNamingTheFileAndWritesNothing()
+    {
+        using var host = new HostProcess();
+        var images = Path.Combine(host.Home, "my-images");
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            Directory.CreateDirectory(Path.Combine(images, name));
+            for (int i = 0; i < 3; i++)
+            {
+                TestFiles.WriteDigitPicture(Path.Combine(images, name, $"{i}.png"), darkOnLight: i % 2 == 0);
+            }
+        }
+
+        var corrupt = Path.Combine(images, "b", "1.png");
+        File.WriteAllBytes(corrupt, File.ReadAllBytes(corrupt)[..60]);
+
+        var result = host.Run(Timeout, "--Data:Images=my-images", "--Output:Directory=runs/mine");
+
+        Refused(result, "1.png");
+        Assert.False(Directory.Exists(Path.Combine(host.Home, "runs")), "a refused run left its folder");
     }
 
     [Fact]

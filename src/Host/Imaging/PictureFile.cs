@@ -29,7 +29,22 @@ internal static class PictureFile
             throw new DataFormatException(name, $"is {width}×{height} pixels; pictures of at most {maxSide}×{maxSide} are accepted (scale it down first)");
         }
 
-        using var bitmap = SKBitmap.Decode(codec) ?? throw NotAPicture(name);
+        // As SKBitmap.Decode(codec), which also keeps a truncated picture (IncompleteInput) with its missing rows blank.
+        var info = codec.Info;
+        if (info.AlphaType == SKAlphaType.Unpremul)
+        {
+            info.AlphaType = SKAlphaType.Premul;
+        }
+
+        using var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            throw result == SKCodecResult.IncompleteInput
+                ? new DataFormatException(name, "is truncated (its picture data ends early)")
+                : NotAPicture(name);
+        }
+
         var colours = bitmap.Pixels;
         var grey = new float[colours.Length];
         for (int i = 0; i < colours.Length; i++)

@@ -19,10 +19,14 @@ internal sealed class RunDirectory : IDisposable
 
     private readonly FileStream _lock;
 
-    private RunDirectory(string path, FileStream runLock)
+    /// <summary>The outermost folder <see cref="Open"/> created (the run folder or an ancestor), or null when it existed.</summary>
+    private readonly string? _created;
+
+    private RunDirectory(string path, FileStream runLock, string? created)
     {
         Path = path;
         _lock = runLock;
+        _created = created;
     }
 
     public string Path { get; }
@@ -34,6 +38,12 @@ internal sealed class RunDirectory : IDisposable
     public static RunDirectory Open(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
+        string? created = null;
+        for (var folder = full; folder is not null && !Directory.Exists(folder) && !System.IO.File.Exists(folder); folder = System.IO.Path.GetDirectoryName(folder))
+        {
+            created = folder;
+        }
+
         try
         {
             Directory.CreateDirectory(full);
@@ -61,7 +71,7 @@ internal sealed class RunDirectory : IDisposable
             throw new RunDirectoryException(full, $"is not writable ({e.Message})", e);
         }
 
-        var run = new RunDirectory(full, runLock);
+        var run = new RunDirectory(full, runLock, created);
         try
         {
             AtomicFile.RemoveLeftovers(full);
@@ -84,6 +94,19 @@ internal sealed class RunDirectory : IDisposable
     public void WriteAllText(string name, string text) => AtomicFile.WriteAllText(File(name), text);
 
     public void WriteJson<T>(string name, T value) => AtomicFile.WriteJson(File(name), value);
+
+    /// <summary>
+    /// Releases the folder and, when <see cref="Open"/> created it and nothing has been written in it since, removes it
+    /// with the folders created for it: a run refused after claiming its folder leaves nothing behind.
+    /// </summary>
+    public void DisposeUnused()
+    {
+        Dispose();
+        if (_created is not null && Directory.Exists(_created) && !Directory.EnumerateFiles(_created, "*", SearchOption.AllDirectories).Any())
+        {
+            Directory.Delete(_created, recursive: true);
+        }
+    }
 
     public void Dispose() => _lock.Dispose();
 }

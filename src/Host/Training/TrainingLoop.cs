@@ -17,19 +17,29 @@ namespace Siamese.Host.Training;
 /// </summary>
 internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings settings, ILogger<TrainingLoop> logger)
 {
-    /// <summary>Trains to the end, or until <paramref name="cancellationToken"/> fires (then a checkpoint of the exact position is written and <see cref="OperationCanceledException"/> is thrown).</summary>
-    /// <param name="resume">The checkpoint to continue from, or null for a new run.</param>
-    public async Task<TrainingResult> RunAsync(DatasetSplit split, RunOutputs outputs, string? resume, CancellationToken cancellationToken)
+    /// <summary>Checks that <paramref name="split"/> can feed a run and reads the official one-shot runs, before anything is written.</summary>
+    /// <exception cref="UserInputException">The split cannot feed a run; the message names the setting.</exception>
+    public TrainingInputs Prepare(DatasetSplit split, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(split);
         RunPreconditions.CheckData(split, settings.Model, settings.Training.ValidationSteps);
-
-        // Read before training, so that unusable runs are refused now rather than after the run.
         var officialRuns = string.IsNullOrWhiteSpace(settings.Evaluation.OneShotRuns) ? null : OneShotRunsScorer.Read(settings.Evaluation.OneShotRuns, settings.Model, cancellationToken);
+        return new TrainingInputs(split, officialRuns);
+    }
+
+    /// <summary><see cref="Prepare"/>, then <see cref="RunAsync(TrainingInputs, RunOutputs, string?, CancellationToken)"/>.</summary>
+    public Task<TrainingResult> RunAsync(DatasetSplit split, RunOutputs outputs, string? resume, CancellationToken cancellationToken) =>
+        RunAsync(Prepare(split, cancellationToken), outputs, resume, cancellationToken);
+
+    /// <summary>Trains to the end, or until <paramref name="cancellationToken"/> fires (then a checkpoint of the exact position is written and <see cref="OperationCanceledException"/> is thrown).</summary>
+    /// <param name="resume">The checkpoint to continue from, or null for a new run.</param>
+    public async Task<TrainingResult> RunAsync(TrainingInputs inputs, RunOutputs outputs, string? resume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
 
         // The validation set is taken while training starts: the first epoch's end needs it.
-        var validation = ValidationSet.Start(split.Validation, settings.Pipeline, settings.Training.ValidationSteps, cancellationToken);
-        return await TrainerThread.Run(() => Train(split, outputs, validation, resume, officialRuns, cancellationToken)).ConfigureAwait(false);
+        var validation = ValidationSet.Start(inputs.Split.Validation, settings.Pipeline, settings.Training.ValidationSteps, cancellationToken);
+        return await TrainerThread.Run(() => Train(inputs.Split, outputs, validation, resume, inputs.OfficialRuns, cancellationToken)).ConfigureAwait(false);
     }
 
     private TrainingResult Train(DatasetSplit split, RunOutputs outputs, ValidationSet validation, string? resume, OneShotRunSet? officialRuns, CancellationToken cancellationToken)

@@ -9,9 +9,9 @@ using Siamese.Model;
 namespace Siamese.Host.Training;
 
 /// <summary>
-/// The background worker of the <c>train</c> verb: claims the run folder (so an unusable output fails at once, not
-/// after training), records the configuration, loads the data, runs the <see cref="TrainingLoop"/> and stops the host
-/// with the run's exit code.
+/// The background worker of the <c>train</c> verb: claims the run folder (so an unusable output fails before the data
+/// is loaded), loads and checks the data (a refusal removes the folder it created: bad data writes nothing), records
+/// the configuration, runs the <see cref="TrainingLoop"/> and stops the host with the run's exit code.
 /// </summary>
 internal sealed partial class TrainingWorker(
     DataService data,
@@ -32,15 +32,25 @@ internal sealed partial class TrainingWorker(
             LogRunFolder(run.Path);
             RunPreconditions.CheckFolder(run, resume, settings.Output.Overwrite);
             var effective = settings.Snapshot();
-            if (resume is not null)
+            TrainingInputs inputs;
+            try
             {
-                RunPreconditions.CheckResume(resume, effective);
+                if (resume is not null)
+                {
+                    RunPreconditions.CheckResume(resume, effective);
+                }
+
+                FailPoint.Reach("start", stoppingToken);
+                inputs = loop.Prepare(await data.LoadAsync(stoppingToken).ConfigureAwait(false), stoppingToken);
+            }
+            catch
+            {
+                run.DisposeUnused();
+                throw;
             }
 
             run.WriteJson(RunFiles.Configuration, effective);
-            FailPoint.Reach("start", stoppingToken);
-            var split = await data.LoadAsync(stoppingToken).ConfigureAwait(false);
-            await loop.RunAsync(split, new RunOutputs(run, effective, settings.Output.TensorBoard), resume, stoppingToken).ConfigureAwait(false);
+            await loop.RunAsync(inputs, new RunOutputs(run, effective, settings.Output.TensorBoard), resume, stoppingToken).ConfigureAwait(false);
             LogDone(run.Path);
             outcome.ExitCode = ExitCode.Success;
         }
