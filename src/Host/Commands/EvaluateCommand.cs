@@ -123,9 +123,12 @@ internal static partial class EvaluateCommand
         AtomicFile.WriteJson(json, report);
         RocPlot.Save(outcome.RocFalsePositiveRate, outcome.RocTruePositiveRate, report.AtThreshold.RocAuc, roc);
         DigitPairHeatmap.Save(report.DigitPairs, report.AtThreshold.Threshold, heatmap);
-        Summarise(logger, report);
+        Summarise(logger, report, split.Test.ToDictionary(c => c.Label, c => c.Name));
         LogWritten(logger, json, roc, heatmap);
-        RefreshOnnx(logger, scoring, model, output, report.Calibrated.Threshold);
+        if (report.Calibrated is { } calibrated)
+        {
+            RefreshOnnx(logger, scoring, model, output, calibrated.Threshold);
+        }
     }
 
     /// <summary>
@@ -150,22 +153,36 @@ internal static partial class EvaluateCommand
         LogOnnxRefreshed(logger, onnx, threshold);
     }
 
-    private static void Summarise(ILogger logger, FullEvaluation report)
+    /// <summary>The more classes than this, the class-pair table stays out of the log (it is in the report and its picture).</summary>
+    private const int MostClassesInLogTable = 20;
+
+    private static void Summarise(ILogger logger, FullEvaluation report, IReadOnlyDictionary<int, string> names)
     {
         var at = report.AtThreshold;
         LogTestPairs(logger, at.Pairs, at.Seed, at.Threshold, at.Accuracy, at.RocAuc, at.TruePositives, at.FalsePositives, at.TrueNegatives, at.FalseNegatives);
-        var calibrated = report.Calibrated;
-        LogCalibrated(logger, calibrated.ValidationPairs, calibrated.ValidationSeed, calibrated.Threshold, calibrated.ValidationAccuracy, calibrated.Test.Accuracy,
-            calibrated.Test.TruePositives, calibrated.Test.FalsePositives, calibrated.Test.TrueNegatives, calibrated.Test.FalseNegatives);
-        LogEqualError(logger, report.EqualErrorRate.Rate, report.EqualErrorRate.Threshold);
-        var table = report.DigitPairs;
-        LogTableHeader(logger, at.Threshold, string.Join(' ', table.Digits.Select(d => d.ToString(CultureInfo.InvariantCulture).PadLeft(4))));
-        for (int r = 0; r < table.Digits.Length; r++)
+        if (report.Calibrated is { } calibrated)
         {
-            LogTableRow(logger, table.Digits[r], string.Join(' ', table.Accuracy[r].Select(a => double.IsNaN(a) ? "   -" : (100 * a).ToString("F0", CultureInfo.InvariantCulture).PadLeft(4))));
+            LogCalibrated(logger, calibrated.ValidationPairs, calibrated.ValidationSeed, calibrated.Threshold, calibrated.ValidationAccuracy, calibrated.Test.Accuracy,
+                calibrated.Test.TruePositives, calibrated.Test.FalsePositives, calibrated.Test.TrueNegatives, calibrated.Test.FalseNegatives);
+        }
+        else
+        {
+            LogNotCalibrated(logger, at.Threshold);
         }
 
-        LogConfused(logger, string.Join(", ", table.MostConfused(5).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.A}/{p.B} {100 * p.Accuracy:F1}%"))));
+        LogEqualError(logger, report.EqualErrorRate.Rate, report.EqualErrorRate.Threshold);
+        var table = report.DigitPairs;
+        string kind = names.Values.All(n => n is [>= '0' and <= '9']) ? "digit" : "class";
+        if (table.Digits.Length <= MostClassesInLogTable)
+        {
+            LogTableHeader(logger, kind, at.Threshold, kind, string.Join(' ', table.Digits.Select(d => names[d].PadLeft(4))));
+            for (int r = 0; r < table.Digits.Length; r++)
+            {
+                LogTableRow(logger, names[table.Digits[r]], string.Join(' ', table.Accuracy[r].Select(a => double.IsNaN(a) ? "   -" : (100 * a).ToString("F0", CultureInfo.InvariantCulture).PadLeft(4))));
+            }
+        }
+
+        LogConfused(logger, kind, string.Join(", ", table.MostConfused(5).Select(p => string.Create(CultureInfo.InvariantCulture, $"{names[p.A]}{(kind == "digit" ? "/" : " vs ")}{names[p.B]} {100 * p.Accuracy:F1}%"))));
         var oneShot = report.OneShot;
         LogOneShot(logger, oneShot.Ways, oneShot.Accuracy, oneShot.CiLow, oneShot.CiHigh, oneShot.Trials, oneShot.Seed, oneShot.Shots,
             (oneShot.WithinGroup ? "drawn within one group" : "drawn from all test classes") + (report.UnseenTestClasses ? ", unseen in training" : string.Empty), 1.0 / oneShot.Ways);
@@ -184,28 +201,31 @@ internal static partial class EvaluateCommand
     [LoggerMessage(Level = LogLevel.Information, Message = "Calibrated threshold {Threshold:F4} (best accuracy {ValidationAccuracy:F4} on {ValidationPairs} validation pairs, seed {ValidationSeed}); on the test pairs: accuracy {TestAccuracy:F4}; TP {TruePositives} FP {FalsePositives} TN {TrueNegatives} FN {FalseNegatives}")]
     private static partial void LogCalibrated(ILogger logger, int validationPairs, int validationSeed, double threshold, double validationAccuracy, double testAccuracy, int truePositives, int falsePositives, int trueNegatives, int falseNegatives);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No threshold calibrated: the split has no two validation classes of two images (Data:ValidationFraction); identify, export and serve keep Evaluation:Threshold {Threshold}")]
+    private static partial void LogNotCalibrated(ILogger logger, double threshold);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Equal error rate {EqualErrorRate:F4} at threshold {Threshold:F4}")]
     private static partial void LogEqualError(ILogger logger, double equalErrorRate, double threshold);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Accuracy (%) per digit pair at threshold {Threshold} (diagonal: same digit):\n      {Header}")]
-    private static partial void LogTableHeader(ILogger logger, double threshold, string header);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accuracy (%) per {Kind} pair at threshold {Threshold} (diagonal: same {Same}):\n      {Header}")]
+    private static partial void LogTableHeader(ILogger logger, string kind, double threshold, string same, string header);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "   {Digit}: {Row}")]
-    private static partial void LogTableRow(ILogger logger, int digit, string row);
+    private static partial void LogTableRow(ILogger logger, string digit, string row);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Most confused digit pairs: {Pairs}")]
-    private static partial void LogConfused(ILogger logger, string pairs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Most confused {Kind} pairs: {Pairs}")]
+    private static partial void LogConfused(ILogger logger, string kind, string pairs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "One-shot {Ways}-way accuracy {Accuracy:F4}, 95% CI [{Low:F4}, {High:F4}] (Wilson) over {Trials} trials (seed {Seed}); {Shots}-shot, classes {Scope}; chance is {Chance:F3}")]
     private static partial void LogOneShot(ILogger logger, int ways, double accuracy, double low, double high, int trials, int seed, int shots, string scope, double chance);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The {Test} test classes are unseen in training (a split by class): the test pairs, the N-way trials and retrieval measure classes the model never saw, and the threshold is calibrated on the pairs of {Validation} validation classes it never saw either")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Test} test classes are unseen in training (a split by class): the test pairs, the N-way trials and retrieval measure classes the model never saw, and the threshold is calibrated on the pairs of {Validation} validation classes it never saw either (none without validation classes)")]
     private static partial void LogUnseen(ILogger logger, int test, int validation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "N-way trials: {Note}")]
     private static partial void LogLowered(ILogger logger, string note);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval on {Queries} test images, each against all the others (ranked by {RankedBy}): precision@1 {PrecisionAt1:F4}, MAP@R {MapAtR:F4} ({Lone} without another image of their digit left out); pytorch-metric-learning's MNIST example reports precision@1 0.979")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval on {Queries} test images, each against all the others (ranked by {RankedBy}): precision@1 {PrecisionAt1:F4}, MAP@R {MapAtR:F4} ({Lone} without another image of their class left out); pytorch-metric-learning's MNIST example reports precision@1 0.979")]
     private static partial void LogRetrieval(ILogger logger, int queries, double precisionAt1, double mapAtR, string rankedBy, int lone);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Embedded and ranked {Images} test images in {Seconds:F1} s")]

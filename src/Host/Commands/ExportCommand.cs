@@ -69,12 +69,14 @@ internal static partial class ExportCommand
         }
 
         string evaluated;
-        double threshold;
+        double? threshold;
         try
         {
             using var report = JsonDocument.Parse(File.ReadAllText(path));
             evaluated = report.RootElement.GetProperty("Model").GetString() ?? "";
-            threshold = report.RootElement.GetProperty("Calibrated").GetProperty("Threshold").GetDouble();
+            // Null when the evaluation had no validation classes to calibrate on.
+            var calibrated = report.RootElement.GetProperty("Calibrated");
+            threshold = calibrated.ValueKind == JsonValueKind.Null ? null : calibrated.GetProperty("Threshold").GetDouble();
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -91,7 +93,7 @@ internal static partial class ExportCommand
             return null;
         }
 
-        return (UsableThreshold(threshold), $"the calibrated threshold in {path}");
+        return threshold is { } calibratedThreshold ? (UsableThreshold(calibratedThreshold), $"the calibrated threshold in {path}") : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Threshold {Threshold:R} from {Source}")]

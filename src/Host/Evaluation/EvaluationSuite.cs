@@ -43,9 +43,7 @@ internal sealed class EvaluationSuite
         var scores = evaluator.Score(test);
         var atThreshold = EvaluationResult.From(scores, test.Labels, options.Threshold, options.Seed);
 
-        var validation = PairSet.CreateBalanced(split.Validation, _settings.ValidationPairs, _settings.ValidationSeed);
-        var calibrated = ThresholdCalibration.MaximiseAccuracy(evaluator.Score(validation), validation.Labels);
-        var calibratedOnTest = EvaluationResult.From(scores, test.Labels, calibrated.Threshold, options.Seed);
+        var calibration = Calibrate(split.Validation, evaluator, scores, test.Labels);
 
         var leftDigits = Enumerable.Range(0, test.Count).Select(test.LeftDigit).ToArray();
         var rightDigits = Enumerable.Range(0, test.Count).Select(test.RightDigit).ToArray();
@@ -59,12 +57,26 @@ internal sealed class EvaluationSuite
             modelDescription,
             DateTimeOffset.UtcNow,
             atThreshold,
-            new CalibrationReport(validation.Count, _settings.ValidationSeed, calibrated.Threshold, calibrated.Accuracy, calibratedOnTest),
+            calibration,
             ThresholdCalibration.EqualError(scores, test.Labels),
             table,
             oneShotResult,
             UnseenTestClasses: split.ClassesDisjoint);
         return new EvaluationOutcome(report, fpr, tpr);
+    }
+
+    /// <summary>The threshold that maximises accuracy on balanced validation pairs, applied to the test pairs; null unless there are two validation classes or more, of two images or more each.</summary>
+    private CalibrationReport? Calibrate(IReadOnlyList<ImageClass> validationClasses, Evaluator evaluator, float[] testScores, float[] testLabels)
+    {
+        if (validationClasses.Count < 2 || validationClasses.Any(c => c.Count < 2))
+        {
+            return null;
+        }
+
+        var validation = PairSet.CreateBalanced(validationClasses, _settings.ValidationPairs, _settings.ValidationSeed);
+        var calibrated = ThresholdCalibration.MaximiseAccuracy(evaluator.Score(validation), validation.Labels);
+        var onTest = EvaluationResult.From(testScores, testLabels, calibrated.Threshold, _settings.Evaluation.Seed);
+        return new CalibrationReport(validation.Count, _settings.ValidationSeed, calibrated.Threshold, calibrated.Accuracy, onTest);
     }
 
     /// <summary>Scores image pairs of <paramref name="classes"/> with the model (its own rescale).</summary>

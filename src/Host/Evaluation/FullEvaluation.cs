@@ -4,6 +4,7 @@ namespace Siamese.Host.Evaluation;
 internal sealed record CalibrationReport(int ValidationPairs, int ValidationSeed, double Threshold, double ValidationAccuracy, EvaluationResult Test);
 
 /// <summary>Everything <c>evaluate</c> measures, as written to <c>evaluation-full.json</c>.</summary>
+/// <param name="Calibrated">The calibrated threshold, or null when there are no validation classes to calibrate it on.</param>
 /// <param name="AtThreshold">The fixed test pair set at Evaluation:Threshold: accuracy, ROC AUC, confusion counts.</param>
 /// <param name="DigitPairs">Accuracy per digit pair at Evaluation:Threshold.</param>
 /// <param name="Retrieval">Precision@1 and MAP@R of the test images against one another (null until measured).</param>
@@ -12,7 +13,7 @@ internal sealed record FullEvaluation(
     string Model,
     DateTimeOffset EvaluatedAt,
     EvaluationResult AtThreshold,
-    CalibrationReport Calibrated,
+    CalibrationReport? Calibrated,
     EqualErrorRate EqualErrorRate,
     DigitPairTable DigitPairs,
     OneShotResult OneShot,

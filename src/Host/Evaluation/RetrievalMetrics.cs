@@ -105,6 +105,7 @@ internal static class RetrievalMetrics
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.IsContrastive ? "Euclidean distance of the embeddings, smaller first"
+            : options.IsCosine ? "cosine similarity of the embeddings, larger first"
             : options.Distance == DistanceKind.L2 ? "the head's logit w·(a − b)² + b, larger first"
             : "the head's logit w·|a − b| + b, larger first";
     }

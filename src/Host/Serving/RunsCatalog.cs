@@ -74,7 +74,7 @@ internal sealed class RunsCatalog(string root)
         var calibrated = Read(Path.Combine(folder, EvaluateCommand.ReportName), json =>
         {
             using var document = JsonDocument.Parse(json);
-            return document.RootElement.TryGetProperty("Calibrated", out var c) && c.TryGetProperty("Test", out var test)
+            return document.RootElement.TryGetProperty("Calibrated", out var c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("Test", out var test)
                 ? new RunEvaluation(null, null, null, Number(c, "Threshold"), Number(test, "Accuracy"))
                 : null;
         });

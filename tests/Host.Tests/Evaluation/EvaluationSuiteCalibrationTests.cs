@@ -33,10 +33,28 @@ public sealed class EvaluationSuiteCalibrationTests : IDisposable
 
         var calibrated = new EvaluationSuite(model, settings).Run(split, "tiny").Report.Calibrated;
 
+        Assert.NotNull(calibrated);
         Assert.Equal(ValidationPairs, calibrated.ValidationPairs);
         Assert.Equal(ValidationSeed, calibrated.ValidationSeed);
         Assert.Equal(expected.Accuracy, calibrated.ValidationAccuracy);
         Assert.Equal(expected.Threshold, calibrated.Threshold);
+    }
+
+    [Fact]
+    public void Run_NoValidationClasses_ScoresTheTestImagesWithoutCalibrating()
+    {
+        // A profile that trains on every training image (Data:ValidationFraction=0) is still evaluated.
+        TestFiles.WriteTinyModel(_folder);
+        using var model = SiameseModel.Load(_folder);
+        var split = new DatasetSplit(SyntheticDigits.Classes(4, 1), [], SyntheticDigits.Classes(6, 2));
+        var settings = new EvaluationSettings(
+            new EvaluationOptions { TestPairs = 100, Seed = 11, Threshold = 0.5 }, ValidationPairs, ValidationSeed, Ways: 2, Trials: 10, OneShotSeed: 13);
+
+        var report = new EvaluationSuite(model, settings).Run(split, "tiny").Report;
+
+        Assert.Null(report.Calibrated);
+        Assert.Equal(100, report.AtThreshold.Pairs);
+        Assert.Equal(10, report.OneShot.Trials);
     }
 
     /// <summary>The calibration the suite should make: the balanced, validation-seeded pairs of <paramref name="classes"/>, scored in one batch.</summary>
