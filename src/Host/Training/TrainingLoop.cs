@@ -143,7 +143,15 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
         var (valLoss, valAcc) = validation.Evaluate(trainer);
         double seconds = progress.EpochSeconds + epochClock.Elapsed.TotalSeconds;
         var record = progress.CompleteEpoch(valLoss, valAcc, trainer.LearningRate, seconds, SinceProcessStart());
-        LogEpoch(record.Epoch, settings.Training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
+        if (settings.Training.ValidationSteps > 0)
+        {
+            LogEpoch(record.Epoch, settings.Training.Epochs, record.Loss, record.Acc, record.ValLoss, record.ValAcc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
+        }
+        else
+        {
+            // As Keras prints an epoch without validation data: no val_ columns.
+            LogEpochWithoutValidation(record.Epoch, settings.Training.Epochs, record.Loss, record.Acc, record.PairsPerSecond, record.Seconds, meter.EpochIdlePercent(epochClock.Elapsed.TotalSeconds));
+        }
         return record;
     }
 
@@ -215,6 +223,9 @@ internal sealed partial class TrainingLoop(IBatchSource batches, RunSettings set
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs} - loss: {Loss:F4} - acc: {Acc:F4} - val_loss: {ValLoss:F4} - val_acc: {ValAcc:F4} - {PairsPerSecond:F0} pairs/s - {Seconds:F2}s - trainer idle {IdlePercent:F1}%")]
     private partial void LogEpoch(int epoch, int epochs, double loss, double acc, double valLoss, double valAcc, double pairsPerSecond, double seconds, double idlePercent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs} - loss: {Loss:F4} - acc: {Acc:F4} - {PairsPerSecond:F0} pairs/s - {Seconds:F2}s - trainer idle {IdlePercent:F1}%")]
+    private partial void LogEpochWithoutValidation(int epoch, int epochs, double loss, double acc, double pairsPerSecond, double seconds, double idlePercent);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming from {Checkpoint}: {CompletedEpochs} epochs done, step {Step} of the next, {Batches} batches consumed")]
     private partial void LogResumed(string checkpoint, int completedEpochs, int step, long batches);

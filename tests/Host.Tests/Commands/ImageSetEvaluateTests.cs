@@ -6,7 +6,7 @@ public sealed class ImageSetEvaluateTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public void Evaluate_ImageSetWithoutValidationClasses_NamesTheClassesAndKeepsTheConfiguredThreshold()
+    public void TrainAndEvaluate_ImageSetWithoutValidationClasses_NoValColumnsNamedClassesAndTheConfiguredThreshold()
     {
         using var host = new HostProcess();
         var images = Path.Combine(host.Home, "my-images");
@@ -23,6 +23,8 @@ public sealed class ImageSetEvaluateTests
         string[] data = ["--Data:Images=my-images", "--Data:ValidationFraction=0", "--Data:TestFraction=0.3", "--Training:ValidationSteps=0"];
         var train = host.Run(Timeout, [.. data, "--Training:Epochs=1", "--Training:StepsPerEpoch=5", "--Evaluation:TestPairs=100", "--Output:Directory=runs/mine"]);
         Assert.True(train.ExitCode == 0, train.Output);
+        Assert.Matches(@"Epoch 1/1 - loss: [0-9.]+ - acc: [0-9.]+ - [0-9]+ pairs/s", train.Output);
+        Assert.DoesNotContain("val_loss", train.Output);
 
         var evaluate = host.Run(Timeout, ["evaluate", "--model", "runs/mine", "--trials", "20", .. data, "--Evaluation:TestPairs=100", "--Evaluation:Threshold=0.625"]);
 
