@@ -25,6 +25,24 @@ internal static class CommonOptions
 
     /// <summary>The model a <c>--model</c> argument names (resolved against the invocation folder, then the product home).</summary>
     /// <exception cref="UserInputException">Nothing usable is there.</exception>
+    /// <summary><see cref="ResolveModel"/> for the verbs that take MNIST digits (compare, search, embed): a 28×28 model trained on MNIST.</summary>
+    /// <exception cref="UserInputException">The model takes other inputs, or was trained on an image set (whose pictures these verbs would prepare as digits).</exception>
+    public static ModelFile ResolveDigitModel(string argument, string verb)
+    {
+        var model = ResolveModel(argument);
+        if (model.Options.InputSize != Siamese.Pipeline.Data.DigitImage.Side * Siamese.Pipeline.Data.DigitImage.Side)
+        {
+            throw new UserInputException($"--model {model.Path} takes {model.Options.InputSize} inputs, not 28x28 images.");
+        }
+
+        if (model.Options.Pictures is not null)
+        {
+            throw new UserInputException($"--model {model.Path} was trained on an image set, and {verb} takes MNIST digits; for its classes use identify --gallery <folder>, serve --gallery <folder>, one-shot-runs, or evaluate with the Data settings it was trained with.");
+        }
+
+        return model;
+    }
+
     public static ModelFile ResolveModel(string argument)
     {
         var path = ArgumentPaths.Input(argument);

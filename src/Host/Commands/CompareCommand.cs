@@ -39,12 +39,8 @@ internal static partial class CompareCommand
     {
         var first = DigitSource.Parse(parsed.GetValue(FirstArgument)!);
         var second = DigitSource.Parse(parsed.GetValue(SecondArgument)!);
-        var model = CommonOptions.ResolveModel(parsed.GetValue(ModelOption)!);
+        var model = CommonOptions.ResolveDigitModel(parsed.GetValue(ModelOption)!, "compare");
         var png = ArgumentPaths.OutputPng(parsed.GetValue(OutputOption), ShowCommand.DefaultFolder, $"compare-{first.Slug}-{second.Slug}.png");
-        if (model.Options.InputSize != DigitImage.Side * DigitImage.Side)
-        {
-            throw new UserInputException($"--model {model.Path} takes {model.Options.InputSize} inputs, not 28x28 images.");
-        }
 
         using var context = CommandContext.Create(product, overrides);
         var logger = context.Logger<DigitSource>();

@@ -25,12 +25,12 @@ internal sealed record DigitLibrary(LabeledImages Test, LabeledImages? TrainFile
     {
         if (split == DigitSource.TestSplit)
         {
-            return new IndexedImages(Test.Count, Test.Image, Test.Labels);
+            return new IndexedImages(Test.Count, Test.Image, [.. Test.Labels.Select(l => (int)l)]);
         }
 
         var indices = split == DigitSource.TrainSplit ? TrainIndices : split == DigitSource.ValidationSplit ? ValidationIndices
             : throw new ArgumentException($"Unknown split '{split}'.", nameof(split));
         var file = TrainFile!;
-        return new IndexedImages(indices.Length, i => file.Image(indices[i]), indices.Select(i => file.Labels[i]).ToArray());
+        return new IndexedImages(indices.Length, i => file.Image(indices[i]), indices.Select(i => (int)file.Labels[i]).ToArray());
     }
 }

@@ -53,11 +53,7 @@ internal static partial class EmbedCommand
             throw new UserInputException("Give digits or --split, not both.");
         }
 
-        var model = CommonOptions.ResolveModel(parsed.GetValue(ModelOption)!);
-        if (model.Options.InputSize != DigitImage.Side * DigitImage.Side)
-        {
-            throw new UserInputException($"--model {model.Path} takes {model.Options.InputSize} inputs, not 28x28 images.");
-        }
+        var model = CommonOptions.ResolveDigitModel(parsed.GetValue(ModelOption)!, "embed");
 
         var output = ArgumentPaths.OutputFolder(parsed.GetValue(OutputOption), Path.GetFullPath(DefaultFolder, ProductHome.Locate()));
         using var context = CommandContext.Create(product, overrides);
@@ -74,12 +70,14 @@ internal static partial class EmbedCommand
         var labels = Path.Combine(output, LabelsName);
         var png = Path.Combine(output, PictureName);
         AtomicFile.Write(npy, stream => NpyWriter.Write(stream, embeddings, images.Count, width));
-        AtomicFile.Write(labels, stream => NpyWriter.Write(stream, images.Labels, images.Count));
+        // MNIST's ten digits, and 255 for no label, fit labels.npy's uint8.
+        var digitLabels = images.Labels.Select(l => checked((byte)l)).ToArray();
+        AtomicFile.Write(labels, stream => NpyWriter.Write(stream, digitLabels, images.Count));
         cancellationToken.ThrowIfCancellationRequested();
         var projection = Pca.Project(embeddings, width);
-        EmbeddingPlot.Save(projection, images.Labels, $"{images.Count} embeddings of {what}, PCA of {width} dimensions", png);
+        EmbeddingPlot.Save(projection, digitLabels, $"{images.Count} embeddings of {what}, PCA of {width} dimensions", png);
         LogWritten(logger, images.Count, what, model.Describe(), npy, images.Count, width, labels, png);
-        if (images.Labels.Contains(EmbeddingPlot.Unlabelled))
+        if (digitLabels.Contains(EmbeddingPlot.Unlabelled))
         {
             LogUnlabelled(logger, EmbeddingPlot.Unlabelled);
         }
@@ -92,7 +90,7 @@ internal static partial class EmbedCommand
         var random = new Random(seed);
         var taken = new HashSet<int>();
         var resolved = digits.Select(d => d.Resolve(library, invert, random, taken, picture => DigitLog.LooksInverted(logger, picture))).ToArray();
-        return new IndexedImages(resolved.Length, i => resolved[i].Pixels, resolved.Select(d => d.Label is { } label ? (byte)label : EmbeddingPlot.Unlabelled).ToArray());
+        return new IndexedImages(resolved.Length, i => resolved[i].Pixels, resolved.Select(d => d.Label is { } label ? label : (int)EmbeddingPlot.Unlabelled).ToArray());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded {Count} images ({What}) with {Model}: {Embeddings} [{Rows}, {Width}] float32, {Labels} and {Picture}")]

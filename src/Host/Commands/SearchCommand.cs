@@ -54,11 +54,7 @@ internal static partial class SearchCommand
 
         var source = DigitSource.Parse(parsed.GetValue(QueryArgument)!);
         var gallery = parsed.GetValue(GalleryOption)!;
-        var model = CommonOptions.ResolveModel(parsed.GetValue(ModelOption)!);
-        if (model.Options.InputSize != DigitImage.Side * DigitImage.Side)
-        {
-            throw new UserInputException($"--model {model.Path} takes {model.Options.InputSize} inputs, not 28x28 images.");
-        }
+        var model = CommonOptions.ResolveDigitModel(parsed.GetValue(ModelOption)!, "search");
 
         var png = ArgumentPaths.OutputPng(parsed.GetValue(OutputOption), ShowCommand.DefaultFolder, $"search-{source.Slug}.png");
         using var context = CommandContext.Create(product, overrides);
@@ -107,7 +103,7 @@ internal static partial class SearchCommand
     private static partial void LogQuery(ILogger logger, string query, string label, int k, string gallery, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Rank,3}. {Image} label {Label} similarity {Similarity:F3}")]
-    private static partial void LogResult(ILogger logger, int rank, string image, byte label, float similarity);
+    private static partial void LogResult(ILogger logger, int rank, string image, int label, float similarity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drawn in {Picture}")]
     private static partial void LogDrawn(ILogger logger, string picture);

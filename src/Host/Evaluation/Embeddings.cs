@@ -7,14 +7,14 @@ namespace Siamese.Host.Evaluation;
 internal delegate ReadOnlySpan<byte> ImageAt(int index);
 
 /// <summary>Images to embed: how many, each by index, and their labels.</summary>
-internal sealed record IndexedImages(int Count, ImageAt Image, byte[] Labels)
+internal sealed record IndexedImages(int Count, ImageAt Image, int[] Labels)
 {
-    /// <summary>The images of per-digit classes, class after class (a split's test images).</summary>
+    /// <summary>The images of classes, class after class (a split's test images), labelled by their class labels (any number of classes).</summary>
     public static IndexedImages FromClasses(IReadOnlyList<ImageClass> classes)
     {
         ArgumentNullException.ThrowIfNull(classes);
         var owners = classes.SelectMany((set, c) => Enumerable.Range(0, set.Count).Select(i => (Class: c, Index: i))).ToArray();
-        var labels = owners.Select(o => checked((byte)classes[o.Class].Label)).ToArray();
+        var labels = owners.Select(o => classes[o.Class].Label).ToArray();
         return new IndexedImages(owners.Length, i => classes[owners[i].Class].Image(owners[i].Index), labels);
     }
 }

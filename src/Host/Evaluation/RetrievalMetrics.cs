@@ -24,7 +24,7 @@ internal sealed record RetrievalReport(int Queries, int LoneQueries, double Prec
 /// </summary>
 internal static class RetrievalMetrics
 {
-    public static RetrievalReport Measure(SiameseModel model, float[] embeddings, byte[] labels, CancellationToken cancellationToken)
+    public static RetrievalReport Measure(SiameseModel model, float[] embeddings, int[] labels, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(embeddings);
@@ -36,13 +36,14 @@ internal static class RetrievalMetrics
             throw new ArgumentException($"{count} labels need {count} × {width} embedding values; got {embeddings.Length}.", nameof(embeddings));
         }
 
-        var classSizes = new int[256];
-        foreach (byte label in labels)
+        // Labels are class labels 0, 1, … (any number of classes).
+        var classSizes = new int[labels.Length == 0 ? 0 : labels.Max() + 1];
+        foreach (int label in labels)
         {
             classSizes[label]++;
         }
 
-        int k = classSizes.Max() - 1;
+        int k = classSizes.DefaultIfEmpty(0).Max() - 1;
         int lone = labels.Count(label => classSizes[label] == 1);
         if (k < 1)
         {
@@ -65,7 +66,7 @@ internal static class RetrievalMetrics
             model.Rank(embeddings.AsSpan(start * width, n * width), embeddings, excluded.AsSpan(0, n), ranked.AsSpan(0, n * k));
             for (int i = 0; i < n; i++)
             {
-                byte label = labels[start + i];
+                int label = labels[start + i];
                 int r = classSizes[label] - 1;
                 if (r == 0)
                 {
@@ -83,7 +84,7 @@ internal static class RetrievalMetrics
     }
 
     /// <summary>(1/R)·Σ_{i≤R} P(i)·rel(i) for the first R = <paramref name="neighbours"/>.Length neighbours, best first.</summary>
-    public static double AveragePrecisionAtR(ReadOnlySpan<int> neighbours, byte[] labels, byte label)
+    public static double AveragePrecisionAtR(ReadOnlySpan<int> neighbours, int[] labels, int label)
     {
         ArgumentNullException.ThrowIfNull(labels);
         int hits = 0;

@@ -88,7 +88,7 @@ internal sealed partial class Gallery
                 images.Image(i).CopyTo(pixels.AsSpan(i * data.Test.ImageSize));
             }
 
-            return new Gallery($"the MNIST {gallery} split", pixels, [.. images.Labels.Select(l => (int)l)], ModelClasses.Digits.Names, i => string.Create(CultureInfo.InvariantCulture, $"{gallery}:{i}"), data.Test.ImageSize);
+            return new Gallery($"the MNIST {gallery} split", pixels, [.. images.Labels], ModelClasses.Digits.Names, i => string.Create(CultureInfo.InvariantCulture, $"{gallery}:{i}"), data.Test.ImageSize);
         }
 
         var folder = ArgumentPaths.Input(gallery);
@@ -167,7 +167,7 @@ internal sealed partial class Gallery
     public void Embed(SiameseModel model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var images = new IndexedImages(Count, i => Image(i), new byte[Count]);
+        var images = new IndexedImages(Count, i => Image(i), new int[Count]);
         Embeddings = Evaluation.Embeddings.Compute(model, images, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         Map = Pca.Project(Embeddings, model.EmbeddingSize);

@@ -1,6 +1,6 @@
 namespace Siamese.Host.Tests.Commands;
 
-/// <summary><c>evaluate</c> on a model trained on a folder of named classes, as the real program.</summary>
+/// <summary>The verbs on a model trained on a folder of named classes, as the real program.</summary>
 public sealed class ImageSetEvaluateTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
@@ -35,5 +35,22 @@ public sealed class ImageSetEvaluateTests
         var export = host.Run(Timeout, "export", "--model", "runs/mine", "--Evaluation:Threshold=0.625");
         Assert.True(export.ExitCode == 0, export.Output);
         Assert.Equal("0.625", TestFiles.OnnxMetadata(Path.Combine(host.Home, "runs", "mine", "model.onnx"))["threshold"]);
+    }
+
+    [Theory]
+    [InlineData("compare", "test:0", "test:1")]
+    [InlineData("search", "test:0")]
+    [InlineData("embed")]
+    public void DigitVerbs_ImageSetModel_RefusedNamingWhatToUseInstead(string verb, params string[] arguments)
+    {
+        using var host = new HostProcess();
+        var folder = Path.Combine(host.Home, "runs", "characters");
+        TestFiles.WriteTinyModel(folder, options: TestFiles.TinyModel.Recorded(SimilarityKind.Sigmoid, 1, 1.0 / 255, new PictureInput(Invert: true, CentreOfMass: true)));
+
+        var result = host.Run(Timeout, [verb, .. arguments, "--model", folder]);
+
+        Assert.True(result.ExitCode == ExitCode.BadInput, $"exit {result.ExitCode}:\n{result.Output}");
+        Assert.Contains($"was trained on an image set, and {verb} takes MNIST digits; for its classes use identify --gallery <folder>", result.Output);
+        Assert.DoesNotContain("   at ", result.Output);
     }
 }

@@ -1,3 +1,5 @@
+using Siamese.Pipeline.Data;
+
 namespace Siamese.Host.Tests.Evaluation;
 
 /// <summary>
@@ -39,7 +41,7 @@ public sealed class RetrievalMetricsTests : IDisposable
     public void Measure_LineWithTiesAndAClassOfOne_GivesTheHandComputedFigures()
     {
         float[] embeddings = [0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 10, 0];
-        byte[] labels = [0, 0, 1, 1, 0, 2];
+        int[] labels = [0, 0, 1, 1, 0, 2];
 
         var report = RetrievalMetrics.Measure(_model, embeddings, labels, CancellationToken.None);
 
@@ -51,10 +53,24 @@ public sealed class RetrievalMetricsTests : IDisposable
     }
 
     [Fact]
+    public void Measure_ClassesLabelledBeyond255_KeepsEveryClassApart()
+    {
+        // Omniglot's background set has 964 classes (3,856 with the turned ones): labels do not fit a byte.
+        var images = IndexedImages.FromClasses([new ImageClass(300, 1, 1, new byte[2]), new ImageClass(1000, 1, 1, new byte[2]), new ImageClass(556, 1, 1, new byte[2])]);
+        float[] embeddings = [0, 0, 0.1f, 0, 5, 5, 5.1f, 5, 0, 0.2f, 0, 0.3f];
+
+        var report = RetrievalMetrics.Measure(_model, embeddings, images.Labels, CancellationToken.None);
+
+        Assert.Equal([300, 300, 1000, 1000, 556, 556], images.Labels);
+        Assert.Equal(0, report.LoneQueries);
+        Assert.Equal(1.0, report.PrecisionAt1, 12);
+    }
+
+    [Fact]
     public void Measure_SeparatedClusters_ScoresOne()
     {
         float[] embeddings = [0, 0, 0.1f, 0, 0, 0.2f, 5, 5, 5.1f, 5, 9, 0, 9, 0.3f];
-        byte[] labels = [3, 3, 3, 7, 7, 1, 1];
+        int[] labels = [3, 3, 3, 7, 7, 1, 1];
 
         var report = RetrievalMetrics.Measure(_model, embeddings, labels, CancellationToken.None);
 
@@ -70,7 +86,7 @@ public sealed class RetrievalMetricsTests : IDisposable
     {
         const int Count = 600;
         var embeddings = Enumerable.Range(0, Count).SelectMany(i => new[] { (float)i, 0f }).ToArray();
-        var labels = Enumerable.Range(0, Count).Select(i => (byte)(i % 2)).ToArray();
+        var labels = Enumerable.Range(0, Count).Select(i => i % 2).ToArray();
 
         var report = RetrievalMetrics.Measure(_model, embeddings, labels, CancellationToken.None);
 
@@ -100,7 +116,7 @@ public sealed class RetrievalMetricsTests : IDisposable
     [Fact]
     public void AveragePrecisionAtR_RelevantAtRanks134_IsTheMeanOfPrecisionsAtHits()
     {
-        byte[] labels = [1, 0, 1, 1, 9];
+        int[] labels = [1, 0, 1, 1, 9];
 
         Assert.Equal((1 + (2 / 3.0) + (3 / 4.0)) / 4, RetrievalMetrics.AveragePrecisionAtR([0, 1, 2, 3], labels, 1), 12);
         Assert.Equal(0, RetrievalMetrics.AveragePrecisionAtR([1, 4], labels, 1));
