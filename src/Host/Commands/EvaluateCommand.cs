@@ -122,9 +122,13 @@ internal static partial class EvaluateCommand
         var heatmap = Path.Combine(output, HeatmapName);
         AtomicFile.WriteJson(json, report);
         RocPlot.Save(outcome.RocFalsePositiveRate, outcome.RocTruePositiveRate, report.AtThreshold.RocAuc, roc);
-        DigitPairHeatmap.Save(report.DigitPairs, report.AtThreshold.Threshold, heatmap);
+        if (report.DigitPairs is { } pairs)
+        {
+            DigitPairHeatmap.Save(pairs, report.AtThreshold.Threshold, heatmap);
+        }
+
         Summarise(logger, report, split.Test.ToDictionary(c => c.Label, c => c.Name));
-        LogWritten(logger, json, roc, heatmap);
+        LogWritten(logger, json, roc, report.DigitPairs is null ? $"no {HeatmapName} ({split.Test.Count} test classes; the class-pair table is kept for at most {DigitPairTable.MostClasses})" : heatmap);
         if (report.Calibrated is { } calibrated)
         {
             RefreshOnnx(logger, scoring, model, output, calibrated.Threshold);
@@ -171,8 +175,13 @@ internal static partial class EvaluateCommand
         }
 
         LogEqualError(logger, report.EqualErrorRate.Rate, report.EqualErrorRate.Threshold);
-        var table = report.DigitPairs;
         string kind = names.Values.All(n => n is [>= '0' and <= '9']) ? "digit" : "class";
+        if (report.DigitPairs is not { } table)
+        {
+            LogOneShotAndRetrieval(logger, report);
+            return;
+        }
+
         if (table.Digits.Length <= MostClassesInLogTable)
         {
             LogTableHeader(logger, kind, at.Threshold, kind, string.Join(' ', table.Digits.Select(d => names[d].PadLeft(4))));
@@ -183,6 +192,11 @@ internal static partial class EvaluateCommand
         }
 
         LogConfused(logger, kind, string.Join(", ", table.MostConfused(5).Select(p => string.Create(CultureInfo.InvariantCulture, $"{names[p.A]}{(kind == "digit" ? "/" : " vs ")}{names[p.B]} {100 * p.Accuracy:F1}%"))));
+        LogOneShotAndRetrieval(logger, report);
+    }
+
+    private static void LogOneShotAndRetrieval(ILogger logger, FullEvaluation report)
+    {
         var oneShot = report.OneShot;
         LogOneShot(logger, oneShot.Ways, oneShot.Accuracy, oneShot.CiLow, oneShot.CiHigh, oneShot.Trials, oneShot.Seed, oneShot.Shots,
             (oneShot.WithinGroup ? "drawn within one group" : "drawn from all test classes") + (report.UnseenTestClasses ? ", unseen in training" : string.Empty), 1.0 / oneShot.Ways);

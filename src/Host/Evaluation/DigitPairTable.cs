@@ -9,6 +9,9 @@ namespace Siamese.Host.Evaluation;
 /// </summary>
 internal sealed record DigitPairTable(int[] Digits, double[][] Accuracy, int[][] Pairs)
 {
+    /// <summary>Most test classes a table is made for: 100 classes make 10,000 cells; Omniglot's 964 would make 929,296.</summary>
+    public const int MostClasses = 100;
+
     public static DigitPairTable Create(IReadOnlyList<int> digits, ReadOnlySpan<int> leftDigits, ReadOnlySpan<int> rightDigits, ReadOnlySpan<float> scores, ReadOnlySpan<float> labels, double threshold)
     {
         ArgumentNullException.ThrowIfNull(digits);

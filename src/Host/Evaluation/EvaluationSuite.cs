@@ -47,7 +47,8 @@ internal sealed class EvaluationSuite
 
         var leftDigits = Enumerable.Range(0, test.Count).Select(test.LeftDigit).ToArray();
         var rightDigits = Enumerable.Range(0, test.Count).Select(test.RightDigit).ToArray();
-        var table = DigitPairTable.Create(split.Test.Select(c => c.Label).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
+        var table = split.Test.Count > DigitPairTable.MostClasses ? null
+            : DigitPairTable.Create(split.Test.Select(c => c.Label).ToArray(), leftDigits, rightDigits, scores, test.Labels, options.Threshold);
         var (fpr, tpr) = ThresholdCalibration.RocCurve(scores, test.Labels);
 
         var oneShot = new OneShotTask(split.Test.Select(c => c.Count).ToArray(), _settings.Ways, _settings.OneShotSeed, _settings.Shots, _settings.WithinGroup ? split.Test.Select(c => c.Group).ToArray() : null);

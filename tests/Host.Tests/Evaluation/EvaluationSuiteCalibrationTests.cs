@@ -57,6 +57,27 @@ public sealed class EvaluationSuiteCalibrationTests : IDisposable
         Assert.Equal(10, report.OneShot.Trials);
     }
 
+    [Fact]
+    public void Run_MoreThanAHundredTestClasses_LeavesOutOnlyTheClassPairTable()
+    {
+        TestFiles.WriteTinyModel(_folder);
+        using var model = SiameseModel.Load(_folder);
+        var digits = SyntheticDigits.Classes(2, 2);
+        var many = Enumerable.Range(0, DigitPairTable.MostClasses + 1).Select(c => new ImageClass(c, SyntheticDigits.Side, SyntheticDigits.Side, digits[c % 10].Pixels.ToArray())).ToArray();
+        var split = new DatasetSplit(SyntheticDigits.Classes(4, 1), SyntheticDigits.Classes(6, 2), many);
+        var settings = new EvaluationSettings(
+            new EvaluationOptions { TestPairs = 100, Seed = 11, Threshold = 0.5 }, ValidationPairs, ValidationSeed, Ways: 2, Trials: 10, OneShotSeed: 13);
+
+        var report = new EvaluationSuite(model, settings).Run(split, "tiny").Report;
+        var fewer = new EvaluationSuite(model, settings).Run(split with { Test = many[..DigitPairTable.MostClasses] }, "tiny").Report;
+
+        Assert.Null(report.DigitPairs);
+        Assert.Equal(100, report.AtThreshold.Pairs);
+        Assert.NotNull(report.Calibrated);
+        Assert.NotNull(fewer.DigitPairs);
+        Assert.Equal(DigitPairTable.MostClasses, fewer.DigitPairs.Digits.Length);
+    }
+
     /// <summary>The calibration the suite should make: the balanced, validation-seeded pairs of <paramref name="classes"/>, scored in one batch.</summary>
     private static CalibratedThreshold Calibrate(SiameseModel model, IReadOnlyList<ImageClass> classes)
     {
