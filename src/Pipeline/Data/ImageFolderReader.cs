@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace Siamese.Pipeline.Data;
 
 /// <summary>A picture decoded to luminance: row-major, 0 (black) to 255 (white).</summary>
@@ -28,6 +26,9 @@ public sealed record ImageSet(string Source, IReadOnlyList<ImageClass> Classes, 
 public static class ImageFolderReader
 {
     private static readonly string[] PictureExtensions = [".png", ".jpg", ".jpeg"];
+
+    /// <summary>Folders deep a picture may be below the root.</summary>
+    private const int MaxDepth = 8;
 
     /// <summary>Pictures read before they are decoded on every core: at most this many, and at most <see cref="ChunkBytes"/> of files.</summary>
     private const int DecodeChunk = 256;
@@ -63,7 +64,8 @@ public static class ImageFolderReader
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            return Read(full, new FolderSource(full), side, prepare, minimumPerClass, cancellationToken);
+            using var folder = FileTree.Folder(full, MaxDepth);
+            return Read(full, folder, side, prepare, minimumPerClass, cancellationToken);
         }
 
         if (RegularFile.Problem(full) is { } problem)
@@ -76,11 +78,11 @@ public static class ImageFolderReader
             throw new DataFormatException(full, "is neither a folder nor a .zip file of pictures");
         }
 
-        using var zip = ZipSource.Open(full);
+        using var zip = FileTree.Zip(full, ImageSetLimits.MaxEntries, "an image set may have", ImageSetLimits.MaxArchiveBytes);
         return Read(full, zip, side, prepare, minimumPerClass, cancellationToken);
     }
 
-    private static ImageSet Read(string source, IPictureSource pictures, int side, PicturePreparer prepare, int minimumPerClass, CancellationToken cancellationToken)
+    private static ImageSet Read(string source, FileTree pictures, int side, PicturePreparer prepare, int minimumPerClass, CancellationToken cancellationToken)
     {
         var (entries, ignored) = Select(source, pictures.Entries());
         var layout = Layout(source, entries.Select(e => e.Parts).ToList(), pictures.IsArchive);
@@ -112,7 +114,7 @@ public static class ImageFolderReader
             var files = new List<byte[]>();
             for (long bytes = 0; next < work.Count && files.Count < DecodeChunk && bytes < ChunkBytes; next++)
             {
-                files.Add(pictures.ReadAll(work[next].Entry));
+                files.Add(pictures.ReadAll(work[next].Entry, ImageSetLimits.ReadBounded));
                 bytes += files[^1].Length;
             }
 
@@ -140,9 +142,9 @@ public static class ImageFolderReader
     }
 
     /// <summary>The pictures among the entries, by extension; hidden entries and macOS metadata are skipped, other files counted.</summary>
-    private static (List<PictureEntry> Pictures, int Ignored) Select(string source, IEnumerable<PictureEntry> entries)
+    private static (List<FileTreeEntry> Pictures, int Ignored) Select(string source, IEnumerable<FileTreeEntry> entries)
     {
-        var pictures = new List<PictureEntry>();
+        var pictures = new List<FileTreeEntry>();
         int ignored = 0;
         foreach (var entry in entries)
         {
@@ -195,119 +197,5 @@ public static class ImageFolderReader
     private readonly record struct ClassKey(string? Group, string Name)
     {
         public string Display => Group is null ? Name : $"{Group}/{Name}";
-    }
-
-    /// <summary>One file of the set: its path's parts under the root, and where to read it.</summary>
-    private sealed record PictureEntry(string[] Parts, string Name, object Location);
-
-    private interface IPictureSource
-    {
-        bool IsArchive { get; }
-
-        IEnumerable<PictureEntry> Entries();
-
-        /// <summary>The whole file, at most <see cref="ImageSetLimits.MaxPictureBytes"/>.</summary>
-        byte[] ReadAll(PictureEntry entry);
-
-        string Describe(PictureEntry entry);
-    }
-
-    private sealed class FolderSource(string root) : IPictureSource
-    {
-        public bool IsArchive => false;
-
-        public IEnumerable<PictureEntry> Entries()
-        {
-            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false, MaxRecursionDepth = 8 };
-            foreach (var file in Directory.EnumerateFiles(root, "*", options))
-            {
-                var relative = Path.GetRelativePath(root, file);
-                yield return new PictureEntry(relative.Split(Path.DirectorySeparatorChar), Path.GetFileName(file), file);
-            }
-        }
-
-        public byte[] ReadAll(PictureEntry entry)
-        {
-            var path = (string)entry.Location;
-            if (RegularFile.Problem(path) is { } problem)
-            {
-                throw new DataFormatException(path, problem);
-            }
-
-            try
-            {
-                using var stream = File.OpenRead(path);
-                return ImageSetLimits.ReadBounded(stream, stream.Length, path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new DataFormatException(path, $"cannot be read ({e.Message})", e);
-            }
-        }
-
-        public string Describe(PictureEntry entry) => (string)entry.Location;
-    }
-
-    private sealed class ZipSource : IPictureSource, IDisposable
-    {
-        private readonly string path;
-        private readonly ZipArchive archive;
-
-        private ZipSource(string path, ZipArchive archive)
-        {
-            this.path = path;
-            this.archive = archive;
-        }
-
-        public bool IsArchive => true;
-
-        public static ZipSource Open(string path)
-        {
-            try
-            {
-                var archive = ZipFile.OpenRead(path);
-                if (archive.Entries.Count > ImageSetLimits.MaxEntries)
-                {
-                    archive.Dispose();
-                    throw new DataFormatException(path, $"has {archive.Entries.Count:N0} entries, more than the {ImageSetLimits.MaxEntries:N0} an image set may have");
-                }
-
-                long declared = archive.Entries.Sum(e => e.Length);
-                if (declared > ImageSetLimits.MaxArchiveBytes)
-                {
-                    archive.Dispose();
-                    throw new DataFormatException(path, $"declares {declared:N0} bytes once unpacked, more than the {ImageSetLimits.MaxArchiveBytes >> 30} GiB read from an archive");
-                }
-
-                return new ZipSource(path, archive);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                throw new DataFormatException(path, $"is not a readable zip file ({e.Message})", e);
-            }
-        }
-
-        public IEnumerable<PictureEntry> Entries() =>
-            archive.Entries
-                .Where(e => !e.FullName.EndsWith('/'))
-                .Select(e => new PictureEntry(e.FullName.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries), e.Name, e));
-
-        public byte[] ReadAll(PictureEntry entry)
-        {
-            var zipEntry = (ZipArchiveEntry)entry.Location;
-            try
-            {
-                using var stream = zipEntry.Open();
-                return ImageSetLimits.ReadBounded(stream, zipEntry.Length, Describe(entry));
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException)
-            {
-                throw new DataFormatException(Describe(entry), $"cannot be read from the archive ({e.Message})", e);
-            }
-        }
-
-        public string Describe(PictureEntry entry) => $"{path}:{((ZipArchiveEntry)entry.Location).FullName}";
-
-        public void Dispose() => archive.Dispose();
     }
 }

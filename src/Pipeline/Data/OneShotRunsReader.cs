@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace Siamese.Pipeline.Data;
@@ -61,6 +60,9 @@ public static class OneShotRunsReader
 
     private static readonly string[] PictureExtensions = [".png", ".jpg", ".jpeg"];
 
+    /// <summary>Folders deep a file may be below the root (<c>all_runs/runNN/test/itemXX.png</c> is three).</summary>
+    private const int MaxDepth = 4;
+
     /// <exception cref="DataFormatException">The path is missing or unreadable, the layout or a <c>class_labels.txt</c> is not the format, a named picture is missing or corrupt, or a limit is passed; the message names the file.</exception>
     public static OneShotRunSet Read(string path, PicturePreparer prepare, int imageSize, CancellationToken cancellationToken)
     {
@@ -73,8 +75,9 @@ public static class OneShotRunsReader
             // A run folder given alone is read from its parent, where its class_labels.txt's paths start.
             bool oneRun = File.Exists(Path.Combine(full, LabelsName));
             var root = oneRun ? Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? full : full;
-            var source = new FolderSource(root, oneRun ? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)) : null);
-            return Read(full, source, prepare, imageSize, cancellationToken);
+            var onlyRun = oneRun ? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar)) : null;
+            using var folder = FileTree.Folder(root, MaxDepth, onlyRun);
+            return Read(full, folder, onlyRun, prepare, imageSize, cancellationToken);
         }
 
         if (RegularFile.Problem(full) is { } problem)
@@ -87,11 +90,12 @@ public static class OneShotRunsReader
             throw new DataFormatException(full, "is neither a folder nor a .zip file of one-shot runs");
         }
 
-        using var zip = ZipSource.Open(full);
-        return Read(full, zip, prepare, imageSize, cancellationToken);
+        using var zip = FileTree.Zip(full, MaxEntries, "a set of runs may have");
+        return Read(full, zip, onlyRun: null, prepare, imageSize, cancellationToken);
     }
 
-    private static OneShotRunSet Read(string source, IRunSource files, PicturePreparer prepare, int imageSize, CancellationToken cancellationToken)
+    /// <param name="onlyRun">The run to read when a run folder was given alone; null for all.</param>
+    private static OneShotRunSet Read(string source, FileTree files, string? onlyRun, PicturePreparer prepare, int imageSize, CancellationToken cancellationToken)
     {
         var entries = files.Entries().Where(e => !e.Parts.Any(p => p.StartsWith('.') || p == "__MACOSX")).ToList();
 
@@ -106,7 +110,7 @@ public static class OneShotRunsReader
         var byRun = entries
             .Where(e => e.Parts.Length > skip + 1)
             .GroupBy(e => e.Parts[skip], StringComparer.Ordinal)
-            .Where(g => files.OnlyRun is null || g.Key == files.OnlyRun)
+            .Where(g => onlyRun is null || g.Key == onlyRun)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
         if (byRun.Count == 0)
@@ -147,29 +151,29 @@ public static class OneShotRunsReader
     }
 
     /// <summary>What a run holds, checked against its <c>class_labels.txt</c> before any picture is decoded.</summary>
-    private static RunPlan Plan(IRunSource files, string run, string runPath, Dictionary<string, RunEntry> inRun, ReadBudget budget)
+    private static RunPlan Plan(FileTree files, string run, string runPath, Dictionary<string, FileTreeEntry> inRun, ReadBudget budget)
     {
         if (!inRun.TryGetValue(LabelsName, out var labelsEntry))
         {
-            throw new DataFormatException(files.Describe(runPath), $"is a run folder without its {LabelsName} (each line: <test picture> <training picture>)");
+            throw new DataFormatException(files.DescribeFolder(runPath), $"is a run folder without its {LabelsName} (each line: <test picture> <training picture>)");
         }
 
         var classes = inRun.Where(e => IsPictureIn(e.Key, TrainingFolder)).OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
         var tests = inRun.Where(e => IsPictureIn(e.Key, TestFolder)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         if (classes.Count == 0)
         {
-            throw new DataFormatException(files.Describe(runPath), $"has no pictures in {TrainingFolder}/ (one per class)");
+            throw new DataFormatException(files.DescribeFolder(runPath), $"has no pictures in {TrainingFolder}/ (one per class)");
         }
 
         if (classes.Count > MaxPerRun || tests.Count > MaxPerRun)
         {
-            throw new DataFormatException(files.Describe(runPath), $"has {classes.Count:N0} training and {tests.Count:N0} test pictures; at most {MaxPerRun:N0} of each are read");
+            throw new DataFormatException(files.DescribeFolder(runPath), $"has {classes.Count:N0} training and {tests.Count:N0} test pictures; at most {MaxPerRun:N0} of each are read");
         }
 
         string labelsName = files.Describe(labelsEntry);
-        var text = Decode(files.ReadAll(labelsEntry, MaxLabelsBytes, budget), labelsName);
+        var text = Decode(ReadAll(files, labelsEntry, MaxLabelsBytes, budget), labelsName);
         var classIndex = classes.Select((c, i) => (c.Key, i)).ToDictionary(x => x.Key, x => x.i, StringComparer.Ordinal);
-        var items = new List<RunEntry>();
+        var items = new List<FileTreeEntry>();
         var answers = new List<int>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var lines = text.Split('\n');
@@ -247,13 +251,13 @@ public static class OneShotRunsReader
         return $"{inRun[0]}/{inRun[1]}";
     }
 
-    private static byte[] Prepare(IRunSource files, IReadOnlyList<RunEntry> entries, PicturePreparer prepare, int imageSize, ReadBudget budget)
+    private static byte[] Prepare(FileTree files, IReadOnlyList<FileTreeEntry> entries, PicturePreparer prepare, int imageSize, ReadBudget budget)
     {
         var pixels = new byte[entries.Count * imageSize];
         for (int i = 0; i < entries.Count; i++)
         {
             var name = files.Describe(entries[i]);
-            var image = prepare(files.ReadAll(entries[i], ImageSetLimits.MaxPictureBytes, budget), name);
+            var image = prepare(ReadAll(files, entries[i], ImageSetLimits.MaxPictureBytes, budget), name);
             if (image.Length != imageSize)
             {
                 throw new InvalidOperationException($"{name} was prepared to {image.Length} bytes; the model takes {imageSize}.");
@@ -277,14 +281,11 @@ public static class OneShotRunsReader
         }
     }
 
-    private static string Relative(RunEntry entry, int skip) => string.Join('/', entry.Parts.Skip(skip));
+    private static string Relative(FileTreeEntry entry, int skip) => string.Join('/', entry.Parts.Skip(skip));
 
     private static string Shorten(string line) => line.Length <= 80 ? line : line[..77] + "...";
 
-    private sealed record RunPlan(string Name, IReadOnlyList<RunEntry> Classes, IReadOnlyList<RunEntry> Items, IReadOnlyList<int> Answers);
-
-    /// <summary>One file: its path's parts under the root, and where to read it.</summary>
-    private sealed record RunEntry(string[] Parts, object Location);
+    private sealed record RunPlan(string Name, IReadOnlyList<FileTreeEntry> Classes, IReadOnlyList<FileTreeEntry> Items, IReadOnlyList<int> Answers);
 
     /// <summary>Bytes read so far over the set, refused past <see cref="MaxReadBytes"/>.</summary>
     private sealed class ReadBudget(string source)
@@ -301,122 +302,9 @@ public static class OneShotRunsReader
         }
     }
 
-    private interface IRunSource
-    {
-        /// <summary>The run to read when a run folder was given alone; null for all.</summary>
-        string? OnlyRun { get; }
-
-        IEnumerable<RunEntry> Entries();
-
-        byte[] ReadAll(RunEntry entry, long limit, ReadBudget budget);
-
-        string Describe(RunEntry entry);
-
-        /// <summary>A run folder, by its path under the root.</summary>
-        string Describe(string runPath);
-    }
-
-    private sealed class FolderSource(string root, string? onlyRun) : IRunSource
-    {
-        public string? OnlyRun => onlyRun;
-
-        public IEnumerable<RunEntry> Entries()
-        {
-            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false, MaxRecursionDepth = 4 };
-            var folder = onlyRun is null ? root : Path.Combine(root, onlyRun);
-            try
-            {
-                return Directory.EnumerateFiles(folder, "*", options)
-                    .Select(file => new RunEntry(Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar), file))
-                    .ToList();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new DataFormatException(folder, $"cannot be listed ({e.Message})", e);
-            }
-        }
-
-        public byte[] ReadAll(RunEntry entry, long limit, ReadBudget budget)
-        {
-            var path = (string)entry.Location;
-            if (RegularFile.Problem(path) is { } problem)
-            {
-                throw new DataFormatException(path, problem);
-            }
-
-            try
-            {
-                using var stream = File.OpenRead(path);
-                return Bounded(stream, stream.Length, limit, budget, path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new DataFormatException(path, $"cannot be read ({e.Message})", e);
-            }
-        }
-
-        public string Describe(RunEntry entry) => (string)entry.Location;
-
-        public string Describe(string runPath) => Path.Combine(root, runPath);
-    }
-
-    private sealed class ZipSource : IRunSource, IDisposable
-    {
-        private readonly string path;
-        private readonly ZipArchive archive;
-
-        private ZipSource(string path, ZipArchive archive)
-        {
-            this.path = path;
-            this.archive = archive;
-        }
-
-        public string? OnlyRun => null;
-
-        public static ZipSource Open(string path)
-        {
-            try
-            {
-                var archive = ZipFile.OpenRead(path);
-                if (archive.Entries.Count > MaxEntries)
-                {
-                    archive.Dispose();
-                    throw new DataFormatException(path, $"has {archive.Entries.Count:N0} entries, more than the {MaxEntries:N0} a set of runs may have");
-                }
-
-                return new ZipSource(path, archive);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                throw new DataFormatException(path, $"is not a readable zip file ({e.Message})", e);
-            }
-        }
-
-        public IEnumerable<RunEntry> Entries() =>
-            archive.Entries
-                .Where(e => !e.FullName.EndsWith('/'))
-                .Select(e => new RunEntry(e.FullName.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries), e));
-
-        public byte[] ReadAll(RunEntry entry, long limit, ReadBudget budget)
-        {
-            var zipEntry = (ZipArchiveEntry)entry.Location;
-            try
-            {
-                using var stream = zipEntry.Open();
-                return Bounded(stream, zipEntry.Length, limit, budget, Describe(entry));
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException)
-            {
-                throw new DataFormatException(Describe(entry), $"cannot be read from the archive ({e.Message})", e);
-            }
-        }
-
-        public string Describe(RunEntry entry) => $"{path}:{((ZipArchiveEntry)entry.Location).FullName}";
-
-        public string Describe(string runPath) => $"{path}:{runPath}/";
-
-        public void Dispose() => archive.Dispose();
-    }
+    /// <summary>One file of the set, read whole if it is within <paramref name="limit"/> and the set's budget.</summary>
+    private static byte[] ReadAll(FileTree files, FileTreeEntry entry, long limit, ReadBudget budget) =>
+        files.ReadAll(entry, (stream, declared, name) => Bounded(stream, declared, limit, budget, name));
 
     /// <summary>A stream that declares <paramref name="declared"/> bytes, read whole if that is within <paramref name="limit"/> and the set's budget (and refused if it holds more than it declared).</summary>
     private static byte[] Bounded(Stream stream, long declared, long limit, ReadBudget budget, string name)
