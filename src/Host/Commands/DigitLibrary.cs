@@ -12,7 +12,14 @@ internal sealed record DigitLibrary(LabeledImages Test, LabeledImages? TrainFile
     {
         ArgumentNullException.ThrowIfNull(context);
         var data = await context.LoadDatasetAsync(cancellationToken).ConfigureAwait(false);
-        var options = context.Options<DataOptions>();
+        return Create(data, context.Options<DataOptions>());
+    }
+
+    /// <summary>The library of a loaded dataset, its training file split as training runs split it.</summary>
+    public static DigitLibrary Create(MnistDataset data, DataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
         var (train, validation) = DatasetSplit.Partition(data.Train.Count, options.ValidationFraction, options.SplitSeed);
         return new DigitLibrary(data.Test, data.Train, train, validation);
     }

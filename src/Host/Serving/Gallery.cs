@@ -79,9 +79,7 @@ internal sealed partial class Gallery
             }
 
             var data = await services.GetRequiredService<DataService>().LoadDatasetAsync(cancellationToken).ConfigureAwait(false);
-            var options = services.GetRequiredService<IOptions<DataOptions>>().Value;
-            var (train, validation) = DatasetSplit.Partition(data.Train.Count, options.ValidationFraction, options.SplitSeed);
-            var images = new DigitLibrary(data.Test, data.Train, train, validation).Images(gallery);
+            var images = DigitLibrary.Create(data, services.GetRequiredService<IOptions<DataOptions>>().Value).Images(gallery);
             var pixels = new byte[images.Count * data.Test.ImageSize];
             for (int i = 0; i < images.Count; i++)
             {
