@@ -46,6 +46,20 @@ public sealed class HostProcessTests
         Assert.Equal(info.CompletedEpochs + 2, File.ReadAllLines(Path.Combine(folder, "history.csv")).Length);
     }
 
+    [Fact]
+    public void Train_InterruptedBeforeTraining_SaysNothingWasSavedAndLeavesNoFolder()
+    {
+        using var host = new HostProcess();
+        host.Environment["SIAMESE_FAILPOINT"] = "pause-at:start";
+
+        var stopped = host.SignalWhenPaused(Timeout, "INT", "--Output:Directory=runs/early");
+
+        Assert.True(stopped.ExitCode == 130, stopped.Output);
+        Assert.Contains("Interrupted before training; nothing was saved", stopped.Output);
+        Assert.DoesNotContain("the last checkpoint is intact", stopped.Output);
+        Assert.False(Directory.Exists(Path.Combine(host.Home, "runs")), "an interrupted start left its folder");
+    }
+
     [Theory]
     [InlineData("fetch-packed:1")]
     [InlineData("fetch-verified:2")]

@@ -25,9 +25,11 @@ internal sealed partial class TrainingWorker(
     {
         // Leave the host's start-up path at once; the run continues on the thread pool and the trainer thread.
         await Task.Yield();
+        string? checkpoint = null;
         try
         {
             var resume = settings.Training.ResumeCheckpoint();
+            checkpoint = resume;
             using var run = RunDirectory.Open(RunFolder(resume));
             LogRunFolder(run.Path);
             RunPreconditions.CheckFolder(run, resume, settings.Output.Overwrite);
@@ -50,13 +52,22 @@ internal sealed partial class TrainingWorker(
             }
 
             run.WriteJson(RunFiles.Configuration, effective);
+            checkpoint = run.CheckpointPath;
             await loop.RunAsync(inputs, new RunOutputs(run, effective, settings.Output.TensorBoard), resume, stoppingToken).ConfigureAwait(false);
             LogDone(run.Path);
             outcome.ExitCode = ExitCode.Success;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            LogInterrupted();
+            if (checkpoint is not null && File.Exists(checkpoint))
+            {
+                LogInterrupted();
+            }
+            else
+            {
+                LogInterruptedBeforeTraining();
+            }
+
             outcome.ExitCode = ExitCode.Interrupted;
         }
         catch (Exception e)
@@ -83,4 +94,7 @@ internal sealed partial class TrainingWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted; the last checkpoint is intact. Continue with --Training:ResumeFrom=<run folder>")]
     private partial void LogInterrupted();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Interrupted before training; nothing was saved")]
+    private partial void LogInterruptedBeforeTraining();
 }
